@@ -1,0 +1,41 @@
+"""socialcrm: Social CRM analytics from a company's customer tables.
+
+Customers get much of their value from their relationships with each other. socialcrm measures
+those relationships: the customer graph (:class:`Graph`), tie strength (:mod:`socialcrm.ties`),
+influence (:mod:`socialcrm.influence`), and a per-customer scorecard
+(:mod:`socialcrm.scorecard`), with a built-in synthetic community (:mod:`socialcrm.datasets`).
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from . import datasets, exceptions, influence, scorecard, ties
+from .exceptions import (
+    ConvergenceError,
+    DataQualityWarning,
+    InputError,
+    InternalError,
+    SocialCrmError,
+)
+from .graph import Graph
+
+try:
+    __version__ = version("socialcrm")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0+unknown"
+
+__all__ = [
+    "ConvergenceError",
+    "DataQualityWarning",
+    "Graph",
+    "InputError",
+    "InternalError",
+    "SocialCrmError",
+    "__version__",
+    "datasets",
+    "exceptions",
+    "influence",
+    "scorecard",
+    "ties",
+]

@@ -1,0 +1,57 @@
+from collections.abc import Callable
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = [
+    "CsrGraph",
+    "build_graph",
+    "degree",
+    "edge_table",
+    "induced_subgraph",
+    "tie_pairs",
+    "to_undirected",
+]
+
+_U32 = npt.NDArray[np.uint32]
+_U64 = npt.NDArray[np.uint64]
+_I64 = npt.NDArray[np.int64]
+_F64 = npt.NDArray[np.float64]
+
+class CsrGraph:
+    @property
+    def n_nodes(self) -> int: ...
+    @property
+    def n_edges(self) -> int: ...
+    @property
+    def n_self_loops(self) -> int: ...
+    @property
+    def directed(self) -> bool: ...
+    def memory_bytes(self) -> int: ...
+
+def build_graph(
+    source: _U32,
+    target: _U32,
+    n_nodes: int,
+    *,
+    weight: _F64 | None = None,
+    time: _I64 | None = None,
+    kind: npt.NDArray[np.uint8] | None = None,
+    directed: bool = True,
+    self_loops: str = "drop",
+    as_of: int | None = None,
+    half_life: float | None = None,
+    n_threads: int | None = None,
+    progress: Callable[[int, int], object] | None = None,
+) -> tuple[CsrGraph, int]: ...
+def edge_table(
+    g: CsrGraph,
+) -> tuple[_U32, _U32, _U32, _F64, _F64 | None, _I64 | None, _I64 | None, _U64 | None]: ...
+def tie_pairs(
+    g: CsrGraph,
+) -> tuple[
+    _U32, _U32, _U32, _U32, _F64, _F64, _F64 | None, _I64 | None, _I64 | None, _U64 | None
+]: ...
+def induced_subgraph(g: CsrGraph, keep: _U32) -> CsrGraph: ...
+def to_undirected(g: CsrGraph, how: str = "sum") -> CsrGraph: ...
+def degree(g: CsrGraph) -> tuple[_U32, _U32, _F64, _F64]: ...

@@ -1,0 +1,121 @@
+"""The per-customer scorecard: one row per customer, one column per metric.
+
+:func:`customer_scorecard` gathers what is known about each customer from the customer graph
+(degree, strength, tie strength) and carries the customer table's own attributes alongside.
+:func:`write_scorecard` saves it as CSV and Parquet.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import _tables
+from .graph import Graph
+from .influence import degree
+from .ties import tie_counts, tie_strength
+
+__all__ = ["SCORECARD_COLUMNS", "customer_scorecard", "write_scorecard"]
+
+#: Metric columns of the scorecard and what they mean.
+SCORECARD_COLUMNS = {
+    "is_staff": "the account is one of the company's own",
+    "in_degree": "distinct customers who reached this customer",
+    "out_degree": "distinct customers this customer reached",
+    "in_strength": "summed weight of interactions received",
+    "out_strength": "summed weight of interactions initiated",
+    "ties": "customers this customer interacted with, either way",
+    "strong_ties": "ties whose tie-strength score is at least the strong threshold",
+    "weak_ties": "the other ties",
+    "mean_tie_strength": "mean tie-strength score over the customer's ties (NaN without ties)",
+}
+
+
+def customer_scorecard(
+    g: Graph,
+    *,
+    customers: Any = None,
+    customer: str = "customer",
+    staff: Any = None,
+    ties: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """One row per customer with their network metrics and attributes.
+
+    Parameters
+    ----------
+    g : Graph
+        The customer graph; build it with ``nodes=customers`` so that customers without
+        interactions get a row.
+    customers : pandas.DataFrame, polars.DataFrame or pyarrow.Table, optional
+        The customer table; its other columns (segment, region, ...) are carried into the
+        scorecard. Customers missing from ``g`` still get a row (metrics 0 or NaN).
+    customer : str, default "customer"
+        Id column of ``customers``.
+    staff : sequence of ids, optional
+        The company's own accounts, flagged in ``is_staff``.
+    ties : pandas.DataFrame, optional
+        A precomputed :func:`~socialcrm.ties.tie_strength` table of ``g``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by customer id, with the columns of :data:`SCORECARD_COLUMNS` followed by the
+        customer attributes. Degrees and tie counts are 0 for customers without interactions;
+        ``mean_tie_strength`` is NaN for them.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from socialcrm import Graph
+    >>> from socialcrm.scorecard import customer_scorecard
+    >>> df = pd.DataFrame({"source": ["a", "b", "a"], "target": ["b", "a", "c"]})
+    >>> card = customer_scorecard(Graph.from_pandas(df), staff=["c"])
+    >>> card[["is_staff", "in_degree", "out_degree", "strong_ties", "weak_ties"]]
+       is_staff  in_degree  out_degree  strong_ties  weak_ties
+    a     False           1           2            1          1
+    b     False           1           1            1          0
+    c      True           1           0            0          1
+    """
+    ties = tie_strength(g) if ties is None else ties
+    card = degree(g).join(tie_counts(g, ties))
+    staff_ids = pd.Index([] if staff is None else list(staff))
+    card.insert(0, "is_staff", card.index.isin(staff_ids))
+    if customers is not None:
+        attrs = _tables.to_pandas(customers, "customers", [customer])
+        table = customers if isinstance(customers, pd.DataFrame) else _full_pandas(customers)
+        _tables.check_no_nulls(attrs[customer], "customers", customer, "null ids")
+        attrs = table.set_index(customer)
+        clash = [c for c in attrs.columns if c in card.columns]
+        attrs = attrs.rename(columns={c: f"customer_{c}" for c in clash})
+        card = card.join(attrs, how="outer")
+        metric = [c for c in card.columns if c in SCORECARD_COLUMNS and c != "mean_tie_strength"]
+        card[metric] = card[metric].fillna(0)
+        card["is_staff"] = card["is_staff"].astype(bool)
+        for col in ("in_degree", "out_degree", "ties", "strong_ties", "weak_ties"):
+            card[col] = card[col].astype("int64")
+    card.index.name = customer
+    return card
+
+
+def _full_pandas(table: Any) -> pd.DataFrame:
+    return table.to_pandas()
+
+
+def write_scorecard(card: pd.DataFrame, out_dir: str | Path, name: str = "scorecard") -> list[Path]:
+    """Writes ``card`` as ``<name>.csv`` and ``<name>.parquet`` in ``out_dir`` (created).
+
+    Returns the paths written. Each file is written to a temporary name first and renamed, so
+    an interrupted run leaves no half-written file.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for suffix, write in ((".csv", card.to_csv), (".parquet", card.to_parquet)):
+        final = out / f"{name}{suffix}"
+        tmp = out / f".{name}{suffix}.tmp"
+        write(tmp)
+        tmp.replace(final)
+        paths.append(final)
+    return paths

@@ -1,0 +1,18 @@
+//! The Python extension module `socialcrm._core`: thin adapters from numpy arrays to the core.
+
+mod errors;
+mod graph;
+mod influence;
+mod run;
+
+use pyo3::prelude::*;
+
+#[pymodule]
+mod _core {
+    #[pymodule_export]
+    use super::graph::{
+        CsrGraph, build_graph, edge_table, induced_subgraph, tie_pairs, to_undirected,
+    };
+    #[pymodule_export]
+    use super::influence::degree;
+}

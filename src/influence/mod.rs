@@ -1,0 +1,5 @@
+//! Influence measures: who shapes what others in the network know and buy.
+
+mod degree;
+
+pub use degree::{Degrees, degree};

@@ -1,0 +1,13 @@
+//! Social CRM analytics core: customer graphs, influence, communities and customer value.
+//!
+//! The core works on integer node codes `0..n` and `f64` weights only; customer ids, tables and
+//! Python live in the `socialcrm` Python package, which drives this crate through `bindings`.
+
+pub mod control;
+pub mod error;
+pub mod graph;
+pub mod influence;
+pub mod parallel;
+
+#[cfg(feature = "python")]
+mod bindings;
