@@ -89,7 +89,9 @@ def code_ids(
     """
     factorized = [pd.factorize(col, sort=False) for col in columns]
     pools = [pd.Index(extra)] if extra is not None else []
-    pools += [pd.Index(np.asarray(u) if isinstance(u, pd.Categorical) else u) for _, u in factorized]
+    pools += [
+        pd.Index(np.asarray(u) if isinstance(u, pd.Categorical) else u) for _, u in factorized
+    ]
     union = pools[0].append(pools[1:]) if len(pools) > 1 else pools[0]
     if len(pools) > 1:
         union = union[~union.duplicated()]
@@ -232,7 +234,9 @@ def duration(value: Any, name: str) -> pd.Timedelta:
     try:
         td = pd.Timedelta(value)
     except (ValueError, TypeError) as exc:
-        raise InputError(f"{name} must be a duration such as '90D', got {value!r} ({exc})") from None
+        raise InputError(
+            f"{name} must be a duration such as '90D', got {value!r} ({exc})"
+        ) from None
     if pd.isna(td) or td <= pd.Timedelta(0):
         raise InputError(f"{name} must be a positive duration, got {value!r}")
     return td

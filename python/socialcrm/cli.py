@@ -106,7 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     demo = sub.add_parser("demo", help="score the built-in synthetic customer community")
-    demo.add_argument("--out", default="demo-report", help="output directory (default: %(default)s)")
+    demo.add_argument(
+        "--out", default="demo-report", help="output directory (default: %(default)s)"
+    )
     demo.add_argument("--customers", type=int, default=2000, help="community size")
     demo.add_argument("--seed", type=int, default=0, help="random seed of the synthetic data")
     demo.add_argument("--half-life", default="90D", help="decay half-life of interactions")

@@ -73,10 +73,11 @@ def customer_scorecard(
     >>> df = pd.DataFrame({"source": ["a", "b", "a"], "target": ["b", "a", "c"]})
     >>> card = customer_scorecard(Graph.from_pandas(df), staff=["c"])
     >>> card[["is_staff", "in_degree", "out_degree", "strong_ties", "weak_ties"]]
-       is_staff  in_degree  out_degree  strong_ties  weak_ties
-    a     False           1           2            1          1
-    b     False           1           1            1          0
-    c      True           1           0            0          1
+              is_staff  in_degree  out_degree  strong_ties  weak_ties
+    customer
+    a            False          1           2            1          1
+    b            False          1           1            1          0
+    c             True          1           0            0          1
     """
     ties = tie_strength(g) if ties is None else ties
     card = degree(g).join(tie_counts(g, ties))

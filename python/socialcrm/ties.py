@@ -24,7 +24,12 @@ if TYPE_CHECKING:
 __all__ = ["DEFAULT_TIE_WEIGHTS", "tie_counts", "tie_strength"]
 
 #: Default weight of each signal in the tie-strength score.
-DEFAULT_TIE_WEIGHTS = {"intensity": 0.35, "reciprocity": 0.35, "recency": 0.15, "multiplexity": 0.15}
+DEFAULT_TIE_WEIGHTS = {
+    "intensity": 0.35,
+    "reciprocity": 0.35,
+    "recency": 0.15,
+    "multiplexity": 0.15,
+}
 
 #: Recency half-life used when the graph has none.
 DEFAULT_RECENCY_HALF_LIFE = pd.Timedelta("90D")
@@ -69,7 +74,7 @@ def tie_strength(
 
     .. math::
 
-        I &= \\frac{|\\{\\text{pairs } p : \\tilde w_p < \\tilde w_{ab}\\}|}{|\\text{pairs}|}
+        I &= \\frac{|\\{\\text{pairs } p : \\tilde w_p < \\tilde w_{ab}\\}|}{|\\text{pairs}| - 1}
         \\qquad R = \\frac{2 \\min(w_{ab}, w_{ba})}{w_{ab} + w_{ba}} \\\\
         T &= 2^{-\\Delta / h} \\qquad M = \\frac{|K_{ab}| - 1}{|K| - 1} \\\\
         \\text{score} &= \\frac{\\sum_s c_s s}{\\sum_s c_s},
@@ -77,10 +82,10 @@ def tie_strength(
 
     ``reciprocity`` in the table is :math:`\\min(w_{ab}, w_{ba}) / (w_{ab} + w_{ba})`, the share
     of the pair's traffic in the weaker direction (0 one-way, 0.5 balanced); :math:`R` rescales
-    it to [0, 1]. Intensity is a percentile, so it is robust to heavy-tailed activity: a single
-    interaction scores 0. A signal the graph cannot measure (reciprocity on an undirected graph,
-    recency without times, multiplexity with fewer than two kinds) is left out of the score and
-    the remaining weights are renormalised. Every signal and the score lie in [0, 1].
+    it to [0, 1]. Intensity is a percentile, so it is robust to heavy-tailed activity: the
+    weakest pairs score 0, the strongest 1. A signal the graph cannot measure (reciprocity on an
+    undirected graph, recency without times, multiplexity with fewer than two kinds) is left out
+    of the score and the remaining weights are renormalised. Every signal and the score lie in [0, 1].
 
     References
     ----------
@@ -92,7 +97,7 @@ def tie_strength(
     --------
     >>> import pandas as pd
     >>> from socialcrm import Graph
-    >>> df = pd.DataFrame({"source": ["a", "b", "a", "b", "c"], "target": ["b", "a", "b", "a", "a"]})
+    >>> df = pd.DataFrame({"source": list("abab") + ["c"], "target": list("baba") + ["a"]})
     >>> ties = Graph.from_pandas(df).tie_strength()
     >>> ties[["interactions", "reciprocity", "score", "strong"]]
                            interactions  reciprocity  score  strong
@@ -114,11 +119,8 @@ def tie_strength(
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(weight > 0, np.minimum(w_uv, w_vu) / weight, 0.0)
     n_pairs = len(u)
-    intensity = (
-        (pd.Series(decayed).rank(method="min").to_numpy() - 1) / n_pairs
-        if n_pairs
-        else np.zeros(0)
-    )
+    below = pd.Series(decayed).rank(method="min").to_numpy() - 1
+    intensity = below / max(n_pairs - 1, 1)
     signals: dict[str, np.ndarray] = {"intensity": intensity}
     if g.directed:
         signals["reciprocity"] = 2 * share

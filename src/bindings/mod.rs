@@ -15,4 +15,6 @@ mod _core {
     };
     #[pymodule_export]
     use super::influence::degree;
+    #[pymodule_export]
+    use super::run::check_panic_handling;
 }

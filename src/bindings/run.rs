@@ -64,3 +64,11 @@ fn poll(py: Python<'_>, ctl: &Control, progress: Option<&Py<PyAny>>) -> PyResult
     }
     Ok(())
 }
+
+/// Panics inside a detached job, to check that a core panic surfaces as `InternalError`.
+#[pyfunction]
+pub fn check_panic_handling(py: Python<'_>) -> PyResult<()> {
+    run_detached(py, None, None, |_| -> CoreResult<()> {
+        std::panic::panic_any("deliberate panic from check_panic_handling")
+    })
+}
