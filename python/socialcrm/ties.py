@@ -85,7 +85,8 @@ def tie_strength(
     it to [0, 1]. Intensity is a percentile, so it is robust to heavy-tailed activity: the
     weakest pairs score 0, the strongest 1. A signal the graph cannot measure (reciprocity on an
     undirected graph, recency without times, multiplexity with fewer than two kinds) is left out
-    of the score and the remaining weights are renormalised. Every signal and the score lie in [0, 1].
+    of the score and the remaining weights are renormalised. Every signal and the score lie in
+    [0, 1].
 
     References
     ----------

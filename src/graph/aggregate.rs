@@ -358,3 +358,210 @@ fn copy_opt<T: Copy>(dst: &mut Option<Vec<T>>, src: &Option<Vec<T>>, at: usize, 
         d[at] = s[e];
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::build::{Decay, Events, SelfLoops};
+    use crate::graph::records::{EdgeRecords, EventRecords};
+    use crate::parallel::with_threads;
+
+    fn events<'a>(source: &'a [u32], target: &'a [u32], weight: &'a [f64]) -> Events<'a> {
+        Events {
+            source,
+            target,
+            weight: Some(weight),
+            time: None,
+            kind: None,
+        }
+    }
+
+    fn agg(ev: &Events<'_>, n: usize, directed: bool, merge: Merge) -> Graph {
+        let rec = EventRecords {
+            events: ev,
+            self_loops: SelfLoops::Keep,
+            decay: None,
+        };
+        aggregate(&rec, n, directed, merge, &Control::new()).unwrap()
+    }
+
+    /// Claims more rows than a `u32` row index can address, without holding any.
+    struct Huge;
+
+    impl Records for Huge {
+        fn len(&self) -> usize {
+            u32::MAX as usize + 1
+        }
+        fn layout(&self) -> Layout {
+            Layout {
+                decay: false,
+                time: false,
+                kinds: false,
+            }
+        }
+        fn endpoints(&self, _: usize) -> Option<(u32, u32)> {
+            unreachable!("rows are never read")
+        }
+        fn count(&self, _: usize) -> u32 {
+            unreachable!("rows are never read")
+        }
+        fn weight(&self, _: usize) -> f64 {
+            unreachable!("rows are never read")
+        }
+        fn decayed(&self, _: usize) -> f64 {
+            unreachable!("rows are never read")
+        }
+        fn first(&self, _: usize) -> i64 {
+            unreachable!("rows are never read")
+        }
+        fn last(&self, _: usize) -> i64 {
+            unreachable!("rows are never read")
+        }
+        fn kinds(&self, _: usize) -> u64 {
+            unreachable!("rows are never read")
+        }
+    }
+
+    #[test]
+    fn weights_of_one_edge_add_in_input_order() {
+        // 1e16 + 1 rounds back to 1e16, so the order of addition shows in the sum.
+        let s = [0u32, 0, 1, 0, 0, 0, 2, 0, 0];
+        let t = [1u32, 2, 0, 1, 1, 2, 0, 2, 2];
+        let w = [1e16, 1.0, 3.0, 1.0, 1.0, 1.0, 0.5, 1e16, 4.0];
+        let ev = events(&s, &t, &w);
+        let g = agg(&ev, 3, true, Merge::Sum);
+        assert_eq!(g.out_neighbors(0), &[1, 2]);
+        assert_eq!(g.attrs().weight[0], 1e16);
+        assert_eq!(g.attrs().weight[1], 1e16 + 2.0 + 4.0);
+        for threads in [1, 4] {
+            let again = with_threads(Some(threads), || Ok(agg(&ev, 3, true, Merge::Sum))).unwrap();
+            assert_eq!(again, g);
+        }
+    }
+
+    #[test]
+    fn undirected_aggregation_merges_both_orientations() {
+        let (s, t, w) = ([2u32, 0, 0, 2], [0u32, 2, 2, 2], [1.0, 2.0, 4.0, 8.0]);
+        let g = agg(&events(&s, &t, &w), 3, false, Merge::Sum);
+        assert_eq!(g.offsets(), &[0, 1, 1, 3]);
+        assert_eq!(g.targets(), &[2, 0, 2]);
+        assert_eq!(g.attrs().count, vec![3, 3, 1]);
+        assert_eq!(g.attrs().weight, vec![7.0, 7.0, 8.0]);
+        assert_eq!((g.n_edges(), g.n_self_loops()), (2, 1));
+    }
+
+    #[test]
+    fn max_merge_keeps_largest_weight_and_still_adds_counts() {
+        let (s, t, w) = ([0u32, 0, 0, 1], [1u32, 1, 1, 0], [3.0, 7.0, 5.0, 0.0]);
+        let time = [5i64, -3, 9, 1];
+        let kind = [1u8, 2, 1, 0];
+        let ev = Events {
+            time: Some(&time),
+            kind: Some(&kind),
+            ..events(&s, &t, &w)
+        };
+        let rec = EventRecords {
+            events: &ev,
+            self_loops: SelfLoops::Drop,
+            decay: Some(Decay {
+                as_of: 9,
+                half_life: 6.0,
+            }),
+        };
+        let g = aggregate(&rec, 2, true, Merge::Max, &Control::new()).unwrap();
+        let a = g.attrs();
+        assert_eq!(a.count, vec![3, 1]);
+        assert_eq!(a.weight, vec![7.0, 0.0]);
+        // Decayed: 3 * 0.5^(4/6), 7 * 0.5^2 = 1.75, 5 * 1 = 5.
+        assert_eq!(a.decayed, Some(vec![5.0, 0.0]));
+        assert_eq!(a.first_seen, Some(vec![-3, 1]));
+        assert_eq!(a.last_seen, Some(vec![9, 1]));
+        assert_eq!(a.kinds, Some(vec![0b110, 0b1]));
+    }
+
+    #[test]
+    fn left_out_rows_do_not_reach_the_graph() {
+        let (s, t, w) = ([0u32, 1, 1, 1], [1u32, 1, 1, 0], [1.0, 50.0, 60.0, 2.0]);
+        let ev = events(&s, &t, &w);
+        let rec = EventRecords {
+            events: &ev,
+            self_loops: SelfLoops::Drop,
+            decay: None,
+        };
+        let g = aggregate(&rec, 2, true, Merge::Sum, &Control::new()).unwrap();
+        assert_eq!(g.targets(), &[1, 0]);
+        assert_eq!(g.attrs().weight, vec![1.0, 2.0]);
+        assert_eq!(g.n_self_loops(), 0);
+    }
+
+    #[test]
+    fn edge_records_of_a_graph_reaggregate_to_the_same_graph() {
+        let (s, t, w) = ([0u32, 2, 1, 2, 0], [1u32, 0, 1, 0, 2], [1.0, 2.0, 3.0, 4.0, 5.0]);
+        for directed in [true, false] {
+            let g = agg(&events(&s, &t, &w), 3, directed, Merge::Sum);
+            let again = aggregate(
+                &EdgeRecords::new(&g, None),
+                3,
+                directed,
+                Merge::Sum,
+                &Control::new(),
+            )
+            .unwrap();
+            assert_eq!(again, g);
+        }
+    }
+
+    #[test]
+    fn directed_in_adjacency_is_the_transpose() {
+        let (s, t, w) = ([1u32, 0, 2, 2, 0], [0u32, 2, 0, 1, 1], [1.0; 5]);
+        let g = agg(&events(&s, &t, &w), 3, true, Merge::Sum);
+        // Out slots: 0:0->1 1:0->2 2:1->0 3:2->0 4:2->1
+        assert_eq!(g.in_offsets, vec![0, 2, 4, 5]);
+        assert_eq!(g.in_sources, vec![1, 2, 0, 2, 0]);
+        assert_eq!(g.in_edges, vec![2, 3, 0, 4, 1]);
+    }
+
+    #[test]
+    fn undirected_graph_has_no_separate_in_adjacency() {
+        let (s, t, w) = ([1u32], [0u32], [1.0]);
+        let g = agg(&events(&s, &t, &w), 2, false, Merge::Sum);
+        assert!(g.in_offsets.is_empty() && g.in_sources.is_empty() && g.in_edges.is_empty());
+    }
+
+    #[test]
+    fn split_at_cuts_returns_the_pieces_between_cuts() {
+        let mut xs = [0, 1, 2, 3, 4, 5];
+        let pieces = split_at_cuts(&mut xs, &[0, 2, 2, 6]);
+        let lens: Vec<usize> = pieces.iter().map(|p| p.len()).collect();
+        assert_eq!(lens, vec![2, 0, 4]);
+        assert_eq!(&*pieces[2], &[2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn more_rows_than_u32_can_index_is_too_large() {
+        let e = aggregate(&Huge, 1, true, Merge::Sum, &Control::new()).unwrap_err();
+        let want = CoreError::TooLarge {
+            what: "edge rows",
+            got: u64::from(u32::MAX) + 1,
+            limit: u64::from(u32::MAX),
+        };
+        assert_eq!(e, want);
+    }
+
+    #[test]
+    fn cancelled_control_stops_aggregation() {
+        let (s, t, w) = ([0u32], [1u32], [1.0]);
+        let ev = events(&s, &t, &w);
+        let rec = EventRecords {
+            events: &ev,
+            self_loops: SelfLoops::Keep,
+            decay: None,
+        };
+        let ctl = Control::new();
+        ctl.cancel();
+        assert_eq!(
+            aggregate(&rec, 2, false, Merge::Sum, &ctl),
+            Err(CoreError::Cancelled)
+        );
+    }
+}

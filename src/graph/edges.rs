@@ -42,3 +42,57 @@ pub fn edge_list(g: &Graph) -> EdgeList {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::control::Control;
+    use crate::graph::build::{BuildConfig, Events, SelfLoops, build};
+
+    fn graph(s: &[u32], t: &[u32], n_nodes: usize, directed: bool) -> Graph {
+        let ev = Events {
+            source: s,
+            target: t,
+            weight: None,
+            time: None,
+            kind: None,
+        };
+        let cfg = BuildConfig {
+            n_nodes,
+            directed,
+            self_loops: SelfLoops::Keep,
+            decay: None,
+        };
+        build(&ev, &cfg, &Control::new()).unwrap().0
+    }
+
+    #[test]
+    fn directed_edges_are_listed_once_per_ordered_pair() {
+        let g = graph(&[2, 0, 1, 0, 2, 0], &[0, 2, 0, 2, 2, 1], 3, true);
+        let e = edge_list(&g);
+        assert_eq!(e.source, vec![0, 0, 1, 2, 2]);
+        assert_eq!(e.target, vec![1, 2, 0, 0, 2]);
+        assert_eq!(e.slot, vec![0, 1, 2, 3, 4]);
+        assert_eq!(g.attrs().count[e.slot[1]], 2);
+    }
+
+    #[test]
+    fn undirected_edges_are_listed_once_with_source_at_most_target() {
+        // Slots: 0:0-1 1:0-2 2:1-0 3:1-1 4:2-0
+        let g = graph(&[1, 2, 0, 1], &[0, 0, 1, 1], 3, false);
+        let e = edge_list(&g);
+        assert_eq!(e.source, vec![0, 0, 1]);
+        assert_eq!(e.target, vec![1, 2, 1]);
+        assert_eq!(e.slot, vec![0, 1, 3]);
+        assert_eq!(e.source.len(), g.n_edges());
+        assert_eq!(g.attrs().count[e.slot[0]], 2);
+    }
+
+    #[test]
+    fn edgeless_graph_has_an_empty_edge_list() {
+        for directed in [true, false] {
+            assert_eq!(edge_list(&graph(&[], &[], 4, directed)), EdgeList::default());
+            assert_eq!(edge_list(&graph(&[], &[], 0, directed)), EdgeList::default());
+        }
+    }
+}

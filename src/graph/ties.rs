@@ -158,3 +158,162 @@ fn columns(rows: &[PairRow], a: &EdgeAttrs) -> TiePairs {
         }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::build::{BuildConfig, Decay, Events, SelfLoops, build};
+
+    fn graph(s: &[u32], t: &[u32], w: &[f64], n_nodes: usize, directed: bool) -> Graph {
+        let ev = Events {
+            source: s,
+            target: t,
+            weight: Some(w),
+            time: None,
+            kind: None,
+        };
+        let cfg = BuildConfig {
+            n_nodes,
+            directed,
+            self_loops: SelfLoops::Keep,
+            decay: None,
+        };
+        build(&ev, &cfg, &Control::new()).unwrap().0
+    }
+
+    fn pairs(g: &Graph) -> TiePairs {
+        tie_pairs(g, &Control::new()).unwrap()
+    }
+
+    #[test]
+    fn directed_pairs_carry_traffic_each_way() {
+        // 0->1 x2, 1->0, 2->0, 1->3, 3->1 x3, 2->2 (loop), node 4 isolated.
+        let s = [0u32, 1, 0, 2, 1, 3, 3, 3, 2];
+        let t = [1u32, 0, 1, 0, 3, 1, 1, 1, 2];
+        let w = [1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0];
+        let p = pairs(&graph(&s, &t, &w, 5, true));
+        assert_eq!(p.u, vec![0, 0, 1]);
+        assert_eq!(p.v, vec![1, 2, 3]);
+        assert_eq!(p.count_uv, vec![2, 0, 1]);
+        assert_eq!(p.count_vu, vec![1, 1, 3]);
+        assert_eq!(p.weight_uv, vec![5.0, 0.0, 16.0]);
+        assert_eq!(p.weight_vu, vec![2.0, 8.0, 224.0]);
+        assert!(p.decayed.is_none() && p.first_seen.is_none());
+        assert!(p.last_seen.is_none() && p.kinds.is_none());
+    }
+
+    #[test]
+    fn undirected_pairs_put_all_traffic_on_u_to_v() {
+        let (s, t, w) = ([1u32, 0, 2, 1], [0u32, 1, 1, 1], [1.0, 2.0, 4.0, 8.0]);
+        let p = pairs(&graph(&s, &t, &w, 3, false));
+        assert_eq!((p.u, p.v), (vec![0, 1], vec![1, 2]));
+        assert_eq!((p.count_uv, p.count_vu), (vec![2, 1], vec![0, 0]));
+        assert_eq!((p.weight_uv, p.weight_vu), (vec![3.0, 4.0], vec![0.0, 0.0]));
+    }
+
+    #[test]
+    fn self_loops_are_not_ties() {
+        let (s, t, w) = ([0u32, 1], [0u32, 1], [1.0, 1.0]);
+        for directed in [true, false] {
+            let p = pairs(&graph(&s, &t, &w, 2, directed));
+            assert_eq!(p, TiePairs::default());
+        }
+    }
+
+    #[test]
+    fn pair_attributes_combine_both_directions() {
+        let (s, t, w) = ([0u32, 1, 1, 2], [1u32, 0, 2, 1], [1.0, 2.0, 4.0, 8.0]);
+        let time = [-10i64, -30, -20, -20];
+        let kind = [0u8, 4, 1, 1];
+        let ev = Events {
+            source: &s,
+            target: &t,
+            weight: Some(&w),
+            time: Some(&time),
+            kind: Some(&kind),
+        };
+        let cfg = BuildConfig {
+            n_nodes: 3,
+            decay: Some(Decay {
+                as_of: 0,
+                half_life: 10.0,
+            }),
+            ..BuildConfig::default()
+        };
+        let g = build(&ev, &cfg, &Control::new()).unwrap().0;
+        let p = pairs(&g);
+        assert_eq!((p.u.clone(), p.v.clone()), (vec![0, 1], vec![1, 2]));
+        // {0,1}: 1 * 0.5 + 2 * 0.125; {1,2}: 4 * 0.25 + 8 * 0.25.
+        assert_eq!(p.decayed, Some(vec![0.75, 3.0]));
+        assert_eq!(p.first_seen, Some(vec![-30, -20]));
+        assert_eq!(p.last_seen, Some(vec![-10, -20]));
+        assert_eq!(p.kinds, Some(vec![0b10001, 0b10]));
+    }
+
+    #[test]
+    fn one_way_pair_takes_the_attributes_of_its_only_edge() {
+        let (s, t, w) = ([2u32], [0u32], [3.0]);
+        let time = [-7i64];
+        let ev = Events {
+            source: &s,
+            target: &t,
+            weight: Some(&w),
+            time: Some(&time),
+            kind: None,
+        };
+        let cfg = BuildConfig {
+            n_nodes: 3,
+            ..BuildConfig::default()
+        };
+        let p = pairs(&build(&ev, &cfg, &Control::new()).unwrap().0);
+        assert_eq!((p.u, p.v, p.count_uv, p.count_vu), (vec![0], vec![2], vec![0], vec![1]));
+        assert_eq!((p.first_seen, p.last_seen), (Some(vec![-7]), Some(vec![-7])));
+    }
+
+    #[test]
+    fn pairs_come_in_increasing_order_when_lists_interleave() {
+        // Node 1 reaches 4 and 2, and is reached by 3 and 5: merge of out- and in-lists.
+        let (s, t) = ([1u32, 1, 3, 5, 0], [4u32, 2, 1, 1, 1]);
+        let p = pairs(&graph(&s, &t, &[1.0; 5], 6, true));
+        assert_eq!(p.u, vec![0, 1, 1, 1, 1]);
+        assert_eq!(p.v, vec![1, 2, 3, 4, 5]);
+        assert_eq!(p.count_uv, vec![1, 1, 0, 1, 0]);
+        assert_eq!(p.count_vu, vec![0, 0, 1, 0, 1]);
+    }
+
+    #[test]
+    fn for_each_pair_reports_slots_of_both_directions() {
+        // Slots: 0:0->1 1:0->2 2:1->0 3:2->1
+        let (s, t) = ([0u32, 0, 1, 2], [1u32, 2, 0, 1]);
+        let g = graph(&s, &t, &[1.0; 4], 3, true);
+        let mut seen = Vec::new();
+        for_each_pair(&g, 0, |v, uv, vu| seen.push((v, uv, vu)));
+        assert_eq!(seen, vec![(1, 0, 2), (2, 1, NONE)]);
+        seen.clear();
+        for_each_pair(&g, 1, |v, uv, vu| seen.push((v, uv, vu)));
+        assert_eq!(seen, vec![(2, NONE, 3)]);
+        seen.clear();
+        for_each_pair(&g, 2, |v, uv, vu| seen.push((v, uv, vu)));
+        assert!(seen.is_empty());
+    }
+
+    #[test]
+    fn edgeless_graph_has_no_pairs() {
+        for n in [0, 3] {
+            let p = pairs(&graph(&[], &[], &[], n, true));
+            assert_eq!(p, TiePairs::default());
+        }
+    }
+
+    #[test]
+    fn cancelled_control_stops_tie_pairs() {
+        let ctl = Control::new();
+        ctl.cancel();
+        for n in [0, 2] {
+            let g = graph(&[], &[], &[], n, true);
+            assert_eq!(tie_pairs(&g, &ctl), Err(CoreError::Cancelled));
+        }
+        let g = graph(&[0], &[1], &[1.0], 2, false);
+        assert_eq!(tie_pairs(&g, &ctl), Err(CoreError::Cancelled));
+    }
+}

@@ -95,3 +95,76 @@ fn self_loop_slot(g: &Graph, u: usize) -> Option<usize> {
         .ok()
         .map(|i| r.start + i)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::control::Control;
+    use crate::graph::{BuildConfig, Events, SelfLoops, build};
+
+    fn graph(s: &[u32], t: &[u32], w: &[f64], n_nodes: usize, directed: bool) -> Graph {
+        let ev = Events {
+            source: s,
+            target: t,
+            weight: Some(w),
+            time: None,
+            kind: None,
+        };
+        let cfg = BuildConfig {
+            n_nodes,
+            directed,
+            self_loops: SelfLoops::Keep,
+            decay: None,
+        };
+        build(&ev, &cfg, &Control::new()).unwrap().0
+    }
+
+    #[test]
+    fn directed_degree_counts_distinct_neighbours_and_strength_sums_weights() {
+        // 0->1 twice (1 + 2), 0->2 (4), 2->1 (8), 1->0 (16); node 3 isolated.
+        let (s, t) = ([0u32, 0, 0, 2, 1], [1u32, 1, 2, 1, 0]);
+        let w = [1.0, 2.0, 4.0, 8.0, 16.0];
+        let d = degree(&graph(&s, &t, &w, 4, true));
+        assert_eq!(d.out_degree, vec![2, 1, 1, 0]);
+        assert_eq!(d.in_degree, vec![1, 2, 1, 0]);
+        assert_eq!(d.out_strength, vec![7.0, 16.0, 8.0, 0.0]);
+        assert_eq!(d.in_strength, vec![16.0, 11.0, 4.0, 0.0]);
+    }
+
+    #[test]
+    fn directed_self_loop_counts_once_each_way() {
+        let (s, t, w) = ([0u32, 0], [0u32, 1], [5.0, 1.0]);
+        let d = degree(&graph(&s, &t, &w, 2, true));
+        assert_eq!((d.out_degree, d.in_degree), (vec![2, 0], vec![1, 1]));
+        assert_eq!((d.out_strength, d.in_strength), (vec![6.0, 0.0], vec![5.0, 1.0]));
+    }
+
+    #[test]
+    fn undirected_self_loop_adds_two_to_degree_and_twice_its_weight() {
+        // 0-1 (1 + 2), 1-1 (4), 1-2 (8); node 3 isolated.
+        let (s, t, w) = ([0u32, 1, 1, 2], [1u32, 0, 1, 1], [1.0, 2.0, 4.0, 8.0]);
+        let d = degree(&graph(&s, &t, &w, 4, false));
+        assert_eq!(d.out_degree, vec![1, 4, 1, 0]);
+        assert_eq!(d.out_strength, vec![3.0, 19.0, 8.0, 0.0]);
+        assert_eq!(d.in_degree, d.out_degree);
+        assert_eq!(d.in_strength, d.out_strength);
+    }
+
+    #[test]
+    fn undirected_degrees_sum_to_twice_the_edges() {
+        let (s, t) = ([0u32, 1, 2, 3, 3], [1u32, 2, 0, 3, 0]);
+        let g = graph(&s, &t, &[1.0; 5], 4, false);
+        let d = degree(&g);
+        assert_eq!(d.out_degree.iter().sum::<u32>() as usize, 2 * g.n_edges());
+    }
+
+    #[test]
+    fn edgeless_graph_has_zero_degrees() {
+        for directed in [true, false] {
+            let d = degree(&graph(&[], &[], &[], 3, directed));
+            assert_eq!((d.in_degree, d.out_degree), (vec![0; 3], vec![0; 3]));
+            assert_eq!((d.in_strength, d.out_strength), (vec![0.0; 3], vec![0.0; 3]));
+            assert_eq!(degree(&graph(&[], &[], &[], 0, directed)), Degrees::default());
+        }
+    }
+}
