@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from typing import final
 
 import numpy as np
 import numpy.typing as npt
@@ -19,6 +20,7 @@ _U64 = npt.NDArray[np.uint64]
 _I64 = npt.NDArray[np.int64]
 _F64 = npt.NDArray[np.float64]
 
+@final
 class CsrGraph:
     @property
     def n_nodes(self) -> int: ...

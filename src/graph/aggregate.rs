@@ -496,7 +496,11 @@ mod tests {
 
     #[test]
     fn edge_records_of_a_graph_reaggregate_to_the_same_graph() {
-        let (s, t, w) = ([0u32, 2, 1, 2, 0], [1u32, 0, 1, 0, 2], [1.0, 2.0, 3.0, 4.0, 5.0]);
+        let (s, t, w) = (
+            [0u32, 2, 1, 2, 0],
+            [1u32, 0, 1, 0, 2],
+            [1.0, 2.0, 3.0, 4.0, 5.0],
+        );
         for directed in [true, false] {
             let g = agg(&events(&s, &t, &w), 3, directed, Merge::Sum);
             let again = aggregate(

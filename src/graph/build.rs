@@ -568,7 +568,14 @@ mod tests {
         };
         assert_eq!(e, want);
         let e = err(&events(&[0], &[0]), &cfg(0, true));
-        assert!(matches!(e, CoreError::NodeOutOfRange { row: 0, code: 0, n_nodes: 0 }));
+        assert!(matches!(
+            e,
+            CoreError::NodeOutOfRange {
+                row: 0,
+                code: 0,
+                n_nodes: 0
+            }
+        ));
     }
 
     #[test]
@@ -601,7 +608,9 @@ mod tests {
             ..events(&s, &t)
         };
         let e = err(&ev, &cfg(2, true));
-        assert!(matches!(e, CoreError::BadValue { name: "weight", row: 1, got, .. } if got == -2.0));
+        assert!(
+            matches!(e, CoreError::BadValue { name: "weight", row: 1, got, .. } if got == -2.0)
+        );
     }
 
     #[test]
@@ -612,7 +621,10 @@ mod tests {
             ..events(&s, &t)
         };
         let (g, _) = run(&ev, &cfg(2, true));
-        assert_eq!((g.attrs().count.clone(), g.attrs().weight.clone()), (vec![1], vec![0.0]));
+        assert_eq!(
+            (g.attrs().count.clone(), g.attrs().weight.clone()),
+            (vec![1], vec![0.0])
+        );
     }
 
     #[test]
@@ -674,7 +686,10 @@ mod tests {
         };
         for half_life in [0.0, -0.0, -1.0, f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
             let c = BuildConfig {
-                decay: Some(Decay { as_of: 0, half_life }),
+                decay: Some(Decay {
+                    as_of: 0,
+                    half_life,
+                }),
                 ..cfg(2, true)
             };
             match err(&ev, &c) {

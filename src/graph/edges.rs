@@ -91,8 +91,14 @@ mod tests {
     #[test]
     fn edgeless_graph_has_an_empty_edge_list() {
         for directed in [true, false] {
-            assert_eq!(edge_list(&graph(&[], &[], 4, directed)), EdgeList::default());
-            assert_eq!(edge_list(&graph(&[], &[], 0, directed)), EdgeList::default());
+            assert_eq!(
+                edge_list(&graph(&[], &[], 4, directed)),
+                EdgeList::default()
+            );
+            assert_eq!(
+                edge_list(&graph(&[], &[], 0, directed)),
+                EdgeList::default()
+            );
         }
     }
 }

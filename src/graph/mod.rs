@@ -147,7 +147,7 @@ impl Graph {
     pub fn slot_sources(&self) -> Vec<u32> {
         let mut sources = Vec::with_capacity(self.out_targets.len());
         for u in 0..self.n_nodes {
-            // n_nodes <= u32::MAX + 1 is enforced at build time.
+            // n_nodes <= u32::MAX is enforced at build time, so every code fits.
             sources.extend(std::iter::repeat_n(u as u32, self.out_range(u).len()));
         }
         sources

@@ -266,8 +266,14 @@ mod tests {
             ..BuildConfig::default()
         };
         let p = pairs(&build(&ev, &cfg, &Control::new()).unwrap().0);
-        assert_eq!((p.u, p.v, p.count_uv, p.count_vu), (vec![0], vec![2], vec![0], vec![1]));
-        assert_eq!((p.first_seen, p.last_seen), (Some(vec![-7]), Some(vec![-7])));
+        assert_eq!(
+            (p.u, p.v, p.count_uv, p.count_vu),
+            (vec![0], vec![2], vec![0], vec![1])
+        );
+        assert_eq!(
+            (p.first_seen, p.last_seen),
+            (Some(vec![-7]), Some(vec![-7]))
+        );
     }
 
     #[test]

@@ -29,7 +29,8 @@ pub enum Merge {
 ///
 /// # Errors
 /// [`CoreError::NodeOutOfRange`] for a code `>= g.n_nodes()` (`row` is its position in `keep`),
-/// [`CoreError::BadValue`] for a repeated code, [`CoreError::Cancelled`].
+/// [`CoreError::BadValue`] for a repeated code, [`CoreError::TooLarge`] past `u32::MAX`
+/// adjacency slots, [`CoreError::Cancelled`].
 ///
 /// # Complexity
 /// `O(|V| + |E| log d)` time, `O(|V| + |E|)` extra space.
@@ -81,7 +82,7 @@ pub fn induced_subgraph(g: &Graph, keep: &[u32], ctl: &Control) -> CoreResult<Gr
 /// the earliest and latest; kinds unite. An undirected graph is returned as a copy.
 ///
 /// # Errors
-/// [`CoreError::Cancelled`].
+/// [`CoreError::TooLarge`] past `u32::MAX` adjacency slots, [`CoreError::Cancelled`].
 ///
 /// # Complexity
 /// `O(|V| + |E| log d)` time, `O(|V| + |E|)` extra space.
@@ -261,7 +262,10 @@ mod tests {
         let g = plain(&[0], &[1], 2, true);
         let ctl = Control::new();
         ctl.cancel();
-        assert_eq!(induced_subgraph(&g, &[0, 1], &ctl), Err(CoreError::Cancelled));
+        assert_eq!(
+            induced_subgraph(&g, &[0, 1], &ctl),
+            Err(CoreError::Cancelled)
+        );
         assert_eq!(induced_subgraph(&g, &[], &ctl), Err(CoreError::Cancelled));
     }
 
@@ -341,6 +345,9 @@ mod tests {
         let g = plain(&[0], &[1], 2, true);
         let ctl = Control::new();
         ctl.cancel();
-        assert_eq!(to_undirected(&g, Merge::Sum, &ctl), Err(CoreError::Cancelled));
+        assert_eq!(
+            to_undirected(&g, Merge::Sum, &ctl),
+            Err(CoreError::Cancelled)
+        );
     }
 }

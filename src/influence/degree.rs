@@ -136,7 +136,10 @@ mod tests {
         let (s, t, w) = ([0u32, 0], [0u32, 1], [5.0, 1.0]);
         let d = degree(&graph(&s, &t, &w, 2, true));
         assert_eq!((d.out_degree, d.in_degree), (vec![2, 0], vec![1, 1]));
-        assert_eq!((d.out_strength, d.in_strength), (vec![6.0, 0.0], vec![5.0, 1.0]));
+        assert_eq!(
+            (d.out_strength, d.in_strength),
+            (vec![6.0, 0.0], vec![5.0, 1.0])
+        );
     }
 
     #[test]
@@ -163,8 +166,14 @@ mod tests {
         for directed in [true, false] {
             let d = degree(&graph(&[], &[], &[], 3, directed));
             assert_eq!((d.in_degree, d.out_degree), (vec![0; 3], vec![0; 3]));
-            assert_eq!((d.in_strength, d.out_strength), (vec![0.0; 3], vec![0.0; 3]));
-            assert_eq!(degree(&graph(&[], &[], &[], 0, directed)), Degrees::default());
+            assert_eq!(
+                (d.in_strength, d.out_strength),
+                (vec![0.0; 3], vec![0.0; 3])
+            );
+            assert_eq!(
+                degree(&graph(&[], &[], &[], 0, directed)),
+                Degrees::default()
+            );
         }
     }
 }
