@@ -35,6 +35,10 @@ def _rows(n: int) -> str:
     return f"{n} row{'s' if n != 1 else ''}"
 
 
+def _rows_are(n: int) -> str:
+    return f"{n} row is" if n == 1 else f"{n} rows are"
+
+
 def to_pandas(data: Any, table: str, columns: Sequence[str]) -> pd.DataFrame:
     """The named columns of a pandas/polars DataFrame or pyarrow Table, as a pandas DataFrame.
 
@@ -72,7 +76,7 @@ def check_no_nulls(values: pd.Series, table: str, column: str, what: str = "miss
     null = values.isna().to_numpy()
     if null.any():
         raise InputError(
-            f"{_where(table, column)}: {_rows(int(null.sum()))} are {what} "
+            f"{_where(table, column)}: {_rows_are(int(null.sum()))} {what} "
             f"(first at row {_first(null)}); fill or remove them first"
         )
 
@@ -96,9 +100,7 @@ def code_ids(
     if len(pools) > 1:
         union = union[~union.duplicated()]
     if len(union) > MAX_NODES:
-        raise InputError(
-            f"{len(union)} distinct customers exceed the limit of {MAX_NODES} (2**32 - 1)"
-        )
+        raise InputError(f"{len(union)} distinct customers exceed the limit of {MAX_NODES}")
     try:
         order = union.argsort(kind="stable")
     except TypeError:  # ids of several incomparable types: keep first-appearance order
@@ -129,7 +131,7 @@ def weight_array(values: pd.Series, table: str, column: str) -> np.ndarray:
     ):
         if bad.any():
             raise InputError(
-                f"{_where(table, column)}: {_rows(int(bad.sum()))} are {what} "
+                f"{_where(table, column)}: {_rows_are(int(bad.sum()))} {what} "
                 f"(first at row {_first(bad)}); weights must be finite and >= 0"
             )
     return w
@@ -159,7 +161,7 @@ def time_array(values: pd.Series, table: str, column: str) -> tuple[np.ndarray, 
         times = values
     else:
         try:
-            times = pd.to_datetime(values)
+            times = _parse_times(values)
         except (ValueError, TypeError, OverflowError) as exc:
             raise InputError(_diagnose_times(values, table, column, exc)) from None
         if not pd.api.types.is_datetime64_any_dtype(times):
@@ -174,6 +176,14 @@ def time_array(values: pd.Series, table: str, column: str) -> tuple[np.ndarray, 
             f"{_where(table, column)}: times outside the years 1677-2262 cannot be used ({exc})"
         ) from None
     return np.ascontiguousarray(ns), tz
+
+
+def _parse_times(values: pd.Series) -> pd.Series:
+    try:
+        return pd.to_datetime(values)
+    except (ValueError, TypeError):
+        # ISO 8601 strings of mixed precision defeat pandas' format inference.
+        return pd.to_datetime(values, format="ISO8601")
 
 
 def _diagnose_times(values: pd.Series, table: str, column: str, exc: Exception | None) -> str:

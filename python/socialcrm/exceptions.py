@@ -15,6 +15,7 @@ __all__ = [
     "InternalError",
     "MissingColumnError",
     "SocialCrmError",
+    "UnknownIdError",
 ]
 
 
@@ -30,12 +31,18 @@ class InputTypeError(InputError, TypeError):
     """A column or argument has the wrong type."""
 
 
-class MissingColumnError(InputError, KeyError):
-    """A table lacks a column the call needs."""
-
+class _PlainKeyError(KeyError):
     def __str__(self) -> str:
         # KeyError would show the repr of the message; show it as written.
         return str(self.args[0]) if self.args else ""
+
+
+class MissingColumnError(InputError, _PlainKeyError):
+    """A table lacks a column the call needs."""
+
+
+class UnknownIdError(InputError, _PlainKeyError):
+    """Ids that are not customers of the graph."""
 
 
 class ConvergenceError(SocialCrmError, RuntimeError):

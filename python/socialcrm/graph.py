@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import _core, _tables
 from ._posts import posts_to_interactions
-from .exceptions import DataQualityWarning, InputError
+from .exceptions import DataQualityWarning, InputError, InputTypeError, UnknownIdError
 
 __all__ = ["Graph"]
 
@@ -169,6 +169,10 @@ class Graph:
         0    ann    bob      2
         1    bob    ann      1
         """
+        if not isinstance(directed, (bool, np.bool_)):
+            raise InputTypeError(f"directed must be True or False, got {directed!r}")
+        if progress is not None and not callable(progress):
+            raise InputTypeError(f"progress must be a callable(done, total), got {progress!r}")
         cols = [source, target] + [c for c in (weight, timestamp, kind) if c is not None]
         table = _tables.to_pandas(df, "interactions", cols)
         for col in (source, target):
@@ -389,13 +393,15 @@ class Graph:
 
     # ------------------------------------------------------------------ id mapping
     def _codes_of(self, ids: Any) -> np.ndarray:
-        """Node codes (uint32) of customer ids; KeyError naming the unknown ones."""
+        """Node codes (uint32) of customer ids; UnknownIdError (a KeyError) for unknown ones."""
         wanted = pd.Index(ids)
         codes = self._nodes.get_indexer(wanted)
         unknown = codes < 0
         if unknown.any():
             shown = ", ".join(repr(x) for x in wanted[unknown][:5])
-            raise KeyError(f"{int(unknown.sum())} ids are not customers of this graph: {shown}")
+            raise UnknownIdError(
+                f"{int(unknown.sum())} ids are not customers of this graph: {shown}"
+            )
         return np.ascontiguousarray(codes, dtype=np.uint32)
 
     def _times(self, ns: np.ndarray | None) -> pd.DatetimeIndex | None:
@@ -495,11 +501,11 @@ class Graph:
 def _node_ids(nodes: Any, column: str) -> pd.Series | None:
     if nodes is None:
         return None
-    if isinstance(nodes, pd.DataFrame) or type(nodes).__module__.split(".")[0] in (
-        "polars",
-        "pyarrow",
-    ):
+    module = type(nodes).__module__.split(".")[0]
+    if isinstance(nodes, pd.DataFrame) or type(nodes).__name__ in ("DataFrame", "Table"):
         ids = _tables.to_pandas(nodes, "nodes", [column])[column]
+    elif module in ("polars", "pyarrow"):
+        ids = pd.Series(nodes.to_pandas(), name=column)
     else:
         ids = pd.Series(pd.Index(nodes), name=column)
     _tables.check_no_nulls(ids, "nodes", column, "null ids")
@@ -524,8 +530,8 @@ def _decay(
     if time_arr is None:
         return None, None, None, None
     if as_of is None:
-        if len(time_arr) == 0:
-            return (None if h is None else float(h.value)), None, None, h
+        if len(time_arr) == 0:  # no event to decay: any reference time will do
+            return (None if h is None else float(h.value)), None, 0, h
         as_of_ns = int(time_arr.max())
         as_of_ts = _tables.ns_to_times(np.array([as_of_ns]), tz)[0]
     else:

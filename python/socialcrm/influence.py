@@ -31,9 +31,12 @@ def degree(g: Graph) -> pd.DataFrame:
 
     Notes
     -----
-    .. math:: k_i^{in} = |\\{j : w_{ji} > 0\\}|, \\quad s_i^{in} = \\sum_j w_{ji}
+    .. math::
 
-    and likewise out of :math:`i` (Barrat et al. 2004). Strength uses the summed event weight
+        k_i^{in} = |\\{j : (j, i) \\in E\\}|, \\qquad s_i^{in} = \\sum_{j : (j, i) \\in E} w_{ji}
+
+    and likewise out of :math:`i` (Barrat et al. 2004); an edge of weight 0 still counts in the
+    degree. Strength uses the summed event weight
     (the event count when the table has no weight column). On an undirected graph a self-loop
     adds 2 to the degree and twice its weight to the strength, as in networkx.
 
