@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .exceptions import InputError, InputTypeError, MissingColumnError
 
@@ -91,6 +94,9 @@ def code_ids(
     on row order), otherwise in order of first appearance. Returns one ``uint32`` array per
     column and the ids as a pandas Index.
     """
+    fast = _code_arrow_strings(columns, extra)
+    if fast is not None:
+        return fast
     factorized = [pd.factorize(col, sort=False) for col in columns]
     pools = [pd.Index(extra)] if extra is not None else []
     pools += [
@@ -113,6 +119,55 @@ def code_ids(
         mapping = rank[union.get_indexer(pool)]
         coded.append(np.ascontiguousarray(mapping[codes], dtype=np.uint32))
     return coded, nodes
+
+
+def _arrow_strings(values: pd.Series) -> pa.ChunkedArray | None:
+    """The column as an Arrow string array when pandas keeps it in Arrow, else None."""
+    dtype = values.dtype
+    arrow_backed = (
+        isinstance(dtype, pd.StringDtype) and str(dtype.storage).startswith("pyarrow")
+    ) or (
+        isinstance(dtype, pd.ArrowDtype)
+        and (
+            pa.types.is_string(dtype.pyarrow_dtype) or pa.types.is_large_string(dtype.pyarrow_dtype)
+        )
+    )
+    if not arrow_backed:
+        return None
+    arr = pa.array(values.array)
+    return arr if isinstance(arr, pa.ChunkedArray) else pa.chunked_array([arr])
+
+
+def _code_arrow_strings(
+    columns: Sequence[pd.Series], extra: pd.Series | None
+) -> tuple[list[np.ndarray], pd.Index] | None:
+    """Arrow's hash kernels release the GIL: encode the columns concurrently, then unite and sort
+    their (much smaller) dictionaries. None when a column is not an Arrow string column."""
+    arrays = [_arrow_strings(col) for col in columns]
+    pool_extra = None if extra is None else _arrow_strings(extra)
+    if any(a is None for a in arrays) or (extra is not None and pool_extra is None):
+        return None
+    arrays = [a.cast(pa.large_string()) for a in arrays]
+    with ThreadPoolExecutor(max_workers=len(arrays)) as ex:
+        encoded = list(ex.map(lambda a: a.dictionary_encode().unify_dictionaries(), arrays))
+    dicts = [
+        e.chunk(0).dictionary if e.num_chunks else pa.array([], pa.large_string()) for e in encoded
+    ]
+    pools = dicts + (
+        [] if pool_extra is None else [pool_extra.cast(pa.large_string()).combine_chunks()]
+    )
+    union = pc.unique(pa.concat_arrays(pools))
+    if len(union) > MAX_NODES:
+        raise InputError(f"{len(union)} distinct customers exceed the limit of {MAX_NODES}")
+    nodes = union.take(pc.sort_indices(union))
+    coded = []
+    for enc, dictionary in zip(encoded, dicts, strict=True):
+        mapping = pc.index_in(dictionary, value_set=nodes).to_numpy(zero_copy_only=False)
+        indices = [c.indices.to_numpy(zero_copy_only=False) for c in enc.chunks]
+        codes = np.concatenate(indices) if indices else np.zeros(0, dtype=np.int64)
+        coded.append(np.ascontiguousarray(mapping.astype(np.uint32)[codes], dtype=np.uint32))
+    index = pd.Index(pd.array(nodes.cast(pa.string()), dtype=columns[0].dtype))
+    return coded, index
 
 
 def weight_array(values: pd.Series, table: str, column: str) -> np.ndarray:

@@ -803,3 +803,29 @@ def test_from_posts_se_ai_degrees_match_pandas_merge():
     assert g.kinds == ("accepted_answer", "answer")
     assert e["kinds"].str.contains("accepted_answer").sum() <= n_accepted
     assert e["count"].sum() == len(events)
+
+
+@pytest.mark.parametrize("dtype", ["string[pyarrow]", "str"])
+def test_from_pandas_arrow_strings_match_object_strings(dtype):
+    rng = np.random.default_rng(11)
+    names = np.array([f"c{i}" for i in rng.permutation(300)], dtype=object)
+    df = pd.DataFrame(
+        {
+            "source": names[rng.integers(0, 250, 3000)],
+            "target": names[rng.integers(50, 300, 3000)],
+            "weight": rng.random(3000),
+        }
+    )
+    df = df[df["source"] != df["target"]]
+    extra = pd.Series(["zz_only_here", "c1"], dtype=object)
+    plain = Graph.from_pandas(df, weight="weight", nodes=extra)
+    fast = Graph.from_pandas(
+        df.astype({"source": dtype, "target": dtype}),
+        weight="weight",
+        nodes=extra.astype(dtype),
+    )
+    assert list(fast.nodes) == list(plain.nodes) == sorted(plain.nodes)
+    a, b = plain.to_pandas(), fast.to_pandas()
+    assert a["source"].tolist() == b["source"].tolist()
+    assert a["target"].tolist() == b["target"].tolist()
+    np.testing.assert_array_equal(a["weight"].to_numpy(), b["weight"].to_numpy())
