@@ -46,24 +46,9 @@ pub fn edge_list(g: &Graph) -> EdgeList {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::control::Control;
-    use crate::graph::build::{BuildConfig, Events, SelfLoops, build};
 
     fn graph(s: &[u32], t: &[u32], n_nodes: usize, directed: bool) -> Graph {
-        let ev = Events {
-            source: s,
-            target: t,
-            weight: None,
-            time: None,
-            kind: None,
-        };
-        let cfg = BuildConfig {
-            n_nodes,
-            directed,
-            self_loops: SelfLoops::Keep,
-            decay: None,
-        };
-        build(&ev, &cfg, &Control::new()).unwrap().0
+        crate::graph::test_graph(s, t, None, n_nodes, directed)
     }
 
     #[test]

@@ -172,3 +172,30 @@ impl InSlots<'_> {
         }
     }
 }
+
+/// Builds a graph from plain edge lists, keeping self-loops (shared by the unit tests).
+#[cfg(test)]
+pub(crate) fn test_graph(
+    source: &[u32],
+    target: &[u32],
+    weight: Option<&[f64]>,
+    n_nodes: usize,
+    directed: bool,
+) -> Graph {
+    let events = Events {
+        source,
+        target,
+        weight,
+        time: None,
+        kind: None,
+    };
+    let cfg = BuildConfig {
+        n_nodes,
+        directed,
+        self_loops: SelfLoops::Keep,
+        decay: None,
+    };
+    let (graph, _) = build(&events, &cfg, &crate::control::Control::new())
+        .unwrap_or_else(|e| panic!("test graph: {e}"));
+    graph
+}

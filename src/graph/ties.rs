@@ -162,23 +162,10 @@ fn columns(rows: &[PairRow], a: &EdgeAttrs) -> TiePairs {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::graph::build::{BuildConfig, Decay, Events, SelfLoops, build};
+    use crate::graph::build::{BuildConfig, Decay, Events, build};
 
     fn graph(s: &[u32], t: &[u32], w: &[f64], n_nodes: usize, directed: bool) -> Graph {
-        let ev = Events {
-            source: s,
-            target: t,
-            weight: Some(w),
-            time: None,
-            kind: None,
-        };
-        let cfg = BuildConfig {
-            n_nodes,
-            directed,
-            self_loops: SelfLoops::Keep,
-            decay: None,
-        };
-        build(&ev, &cfg, &Control::new()).unwrap().0
+        crate::graph::test_graph(s, t, Some(w), n_nodes, directed)
     }
 
     fn pairs(g: &Graph) -> TiePairs {

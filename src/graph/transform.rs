@@ -150,20 +150,7 @@ mod tests {
     }
 
     fn plain(s: &[u32], t: &[u32], n_nodes: usize, directed: bool) -> Graph {
-        let ev = Events {
-            source: s,
-            target: t,
-            weight: None,
-            time: None,
-            kind: None,
-        };
-        let cfg = BuildConfig {
-            n_nodes,
-            directed,
-            self_loops: SelfLoops::Keep,
-            decay: None,
-        };
-        build(&ev, &cfg, &Control::new()).unwrap().0
+        crate::graph::test_graph(s, t, None, n_nodes, directed)
     }
 
     #[test]

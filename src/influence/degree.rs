@@ -99,24 +99,9 @@ fn self_loop_slot(g: &Graph, u: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::control::Control;
-    use crate::graph::{BuildConfig, Events, SelfLoops, build};
 
     fn graph(s: &[u32], t: &[u32], w: &[f64], n_nodes: usize, directed: bool) -> Graph {
-        let ev = Events {
-            source: s,
-            target: t,
-            weight: Some(w),
-            time: None,
-            kind: None,
-        };
-        let cfg = BuildConfig {
-            n_nodes,
-            directed,
-            self_loops: SelfLoops::Keep,
-            decay: None,
-        };
-        build(&ev, &cfg, &Control::new()).unwrap().0
+        crate::graph::test_graph(s, t, Some(w), n_nodes, directed)
     }
 
     #[test]
