@@ -81,27 +81,21 @@ def customer_scorecard(
     """
     ties = tie_strength(g) if ties is None else ties
     card = degree(g).join(tie_counts(g, ties))
-    staff_ids = pd.Index([] if staff is None else list(staff))
-    card.insert(0, "is_staff", card.index.isin(staff_ids))
     if customers is not None:
-        attrs = _tables.to_pandas(customers, "customers", [customer])
-        table = customers if isinstance(customers, pd.DataFrame) else _full_pandas(customers)
-        _tables.check_no_nulls(attrs[customer], "customers", customer, "null ids")
+        ids = _tables.to_pandas(customers, "customers", [customer])[customer]
+        _tables.check_no_nulls(ids, "customers", customer, "null ids")
+        table = customers if isinstance(customers, pd.DataFrame) else customers.to_pandas()
         attrs = table.set_index(customer)
         clash = [c for c in attrs.columns if c in card.columns]
         attrs = attrs.rename(columns={c: f"customer_{c}" for c in clash})
         card = card.join(attrs, how="outer")
-        metric = [c for c in card.columns if c in SCORECARD_COLUMNS and c != "mean_tie_strength"]
-        card[metric] = card[metric].fillna(0)
-        card["is_staff"] = card["is_staff"].astype(bool)
-        for col in ("in_degree", "out_degree", "ties", "strong_ties", "weak_ties"):
-            card[col] = card[col].astype("int64")
+        counts = ["in_degree", "out_degree", "ties", "strong_ties", "weak_ties"]
+        card[counts] = card[counts].fillna(0).astype("int64")
+        card[["in_strength", "out_strength"]] = card[["in_strength", "out_strength"]].fillna(0.0)
+    staff_ids = pd.Index([] if staff is None else list(staff))
+    card.insert(0, "is_staff", card.index.isin(staff_ids))
     card.index.name = customer
     return card
-
-
-def _full_pandas(table: Any) -> pd.DataFrame:
-    return table.to_pandas()
 
 
 def write_scorecard(card: pd.DataFrame, out_dir: str | Path, name: str = "scorecard") -> list[Path]:
