@@ -404,6 +404,24 @@ class Graph:
             )
         return np.ascontiguousarray(codes, dtype=np.uint32)
 
+    def _weight_name(self, weight: bool | str | None) -> str:
+        """The core's name for a measure's ``weight=`` choice: "none", "weight" or "decayed".
+
+        ``True``/``"weight"`` read the summed event weight, ``False``/``None`` treat every edge
+        as 1, and ``"decayed"`` reads the time-decayed weight (graphs built with a half-life).
+        """
+        if weight is None or weight is False:
+            return "none"
+        if weight is True or weight == "weight":
+            return "weight"
+        if weight == "decayed":
+            if self._half_life is None:
+                raise InputError(
+                    "weight='decayed' needs a graph built with half_life= (and timestamps)"
+                )
+            return "decayed"
+        raise InputError(f"weight must be True, False, None, 'weight' or 'decayed', got {weight!r}")
+
     def _times(self, ns: np.ndarray | None) -> pd.DatetimeIndex | None:
         return None if ns is None else _tables.ns_to_times(ns, self._tz)
 

@@ -13,6 +13,12 @@ from .graph import Graph
 
 __all__ = ["degree"]
 
+# -- centrality --
+
+# -- paths --
+
+# -- diffusion --
+
 
 def degree(g: Graph) -> pd.DataFrame:
     """In/out degree and strength of every customer.

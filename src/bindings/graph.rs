@@ -1,7 +1,7 @@
 //! Graph construction and edge tables.
 
 use super::run::run_detached;
-use crate::graph::{self, BuildConfig, Decay, Events, Graph, Merge, SelfLoops};
+use crate::graph::{self, BuildConfig, Decay, EdgeWeight, Events, Graph, Merge, SelfLoops};
 use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -44,6 +44,19 @@ type Opt<'py, T> = Option<Bound<'py, PyArray1<T>>>;
 
 fn opt<'py, T: numpy::Element>(py: Python<'py>, v: Option<Vec<T>>) -> Opt<'py, T> {
     v.map(|v| v.into_pyarray(py))
+}
+
+/// The edge weight a measure reads: "none", "weight" or "decayed".
+#[allow(dead_code)] // until the weighted measures use it
+pub(crate) fn edge_weight(name: &str) -> PyResult<EdgeWeight> {
+    match name {
+        "none" => Ok(EdgeWeight::Unit),
+        "weight" => Ok(EdgeWeight::Summed),
+        "decayed" => Ok(EdgeWeight::Decayed),
+        other => Err(PyValueError::new_err(format!(
+            "weight must be 'none', 'weight' or 'decayed', got {other:?}"
+        ))),
+    }
 }
 
 fn self_loop_policy(self_loops: &str) -> PyResult<SelfLoops> {

@@ -25,3 +25,9 @@ pub fn degree<'py>(py: Python<'py>, g: &Bound<'py, CsrGraph>) -> PyResult<Degree
         d.out_strength.into_pyarray(py),
     ))
 }
+
+// -- centrality --
+
+// -- paths --
+
+// -- diffusion --

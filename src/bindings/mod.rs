@@ -15,6 +15,12 @@ mod _core {
     };
     #[pymodule_export]
     use super::influence::degree;
+
+    // -- centrality --
+
+    // -- paths --
+
+    // -- diffusion --
     #[pymodule_export]
     use super::run::check_panic_handling;
 }

@@ -5,6 +5,8 @@
 //! which every edge `{u, v}` with `u != v` appears in the lists of both endpoints (a self-loop
 //! once). Neighbour lists are sorted by node code.
 
+use crate::error::{CoreError, CoreResult};
+
 mod aggregate;
 mod build;
 mod edges;
@@ -46,6 +48,17 @@ impl EdgeAttrs {
             + opt(&self.last_seen)
             + self.kinds.as_ref().map_or(0, |v| v.len() * 8)
     }
+}
+
+/// Which per-edge value a weighted measure reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EdgeWeight {
+    /// Every edge weighs 1.
+    Unit,
+    /// Summed event weight ([`EdgeAttrs::weight`]).
+    Summed,
+    /// Summed time-decayed event weight ([`EdgeAttrs::decayed`]).
+    Decayed,
 }
 
 /// A weighted customer graph in CSR form. Built by [`build`]; immutable afterwards.
@@ -141,6 +154,29 @@ impl Graph {
         (self.out_offsets.len() + self.in_offsets.len()) * usize_bytes
             + (self.out_targets.len() + self.in_sources.len() + self.in_edges.len()) * 4
             + self.attrs.memory_bytes()
+    }
+
+    /// Per-slot weights for `which`: `None` for [`EdgeWeight::Unit`].
+    ///
+    /// # Errors
+    /// [`CoreError::BadParameter`] for [`EdgeWeight::Decayed`] on a graph built without a
+    /// half-life.
+    pub fn edge_weights(&self, which: EdgeWeight) -> CoreResult<Option<&[f64]>> {
+        match which {
+            EdgeWeight::Unit => Ok(None),
+            EdgeWeight::Summed => Ok(Some(&self.attrs.weight)),
+            EdgeWeight::Decayed => {
+                self.attrs
+                    .decayed
+                    .as_deref()
+                    .map(Some)
+                    .ok_or(CoreError::BadParameter {
+                        name: "weight",
+                        expected: "'decayed' only on a graph built with a half-life",
+                        got: f64::NAN,
+                    })
+            }
+        }
     }
 
     /// Source node of every out-slot (the CSR row expanded), e.g. to list edges.

@@ -3,3 +3,9 @@
 mod degree;
 
 pub use degree::{Degrees, degree};
+
+// -- centrality: pagerank, katz, eigenvector, hits, kcore, structural holes --
+
+// -- paths: betweenness (exact and sampled), harmonic closeness --
+
+// -- diffusion: spread (IC, LT), maximize (IMM) --

@@ -1,0 +1,111 @@
+"""Graphs shared by the benchmarks: LFR graphs with planted communities and the real graphs.
+
+LFR graphs come from NetworKit's generator (Lancichinetti, Fortunato & Radicchi 2008) with
+power-law degrees (exponent 2, average 10, maximum 1% of n capped at 1000) and power-law
+community sizes (exponent 1), mixing ``mu``. They are cached in ``bench-results/cache`` so each
+graph is generated once. Every function returns plain numpy edge arrays ``(source, target,
+n_nodes)`` with node codes ``0..n_nodes``, so each tool builds its own graph from the same edges.
+"""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / "bench-results" / "cache"
+SHARED = ROOT.parent / "shared" / "data"
+
+Edges = tuple[np.ndarray, np.ndarray, int]
+
+REAL = {
+    "karate": "karate_edges.csv.gz",
+    "dolphins": "dolphins_edges.csv.gz",
+    "football": "football_edges.csv.gz",
+    "polbooks": "polbooks_edges.csv.gz",
+    "facebook": "facebook_combined_edges.csv.gz",
+    "github": "github_musae_edges.csv.gz",
+}
+
+
+def lfr(n: int, mu: float = 0.3, seed: int = 1) -> Edges:
+    """Undirected LFR graph of ``n`` nodes (each edge once, ``source < target``)."""
+    path = CACHE / f"lfr_{n}_{mu}_{seed}.npz"
+    if not path.exists():
+        import networkit as nk
+
+        nk.setSeed(seed, False)
+        gen = nk.generators.LFRGenerator(n)
+        gen.generatePowerlawDegreeSequence(10, max(20, min(1000, n // 100)), -2)
+        gen.generatePowerlawCommunitySizeSequence(20, max(100, min(5000, n // 20)), -1)
+        gen.setMu(mu)
+        g = gen.generate()
+        edges = np.array(list(g.iterEdges()), dtype=np.int64).reshape(-1, 2)
+        truth = np.array(gen.getPartition().getVector(), dtype=np.int64)
+        CACHE.mkdir(parents=True, exist_ok=True)
+        np.savez(path, edges=np.sort(edges, axis=1), truth=truth, n=n)
+    data = np.load(path)
+    e = data["edges"]
+    return e[:, 0].copy(), e[:, 1].copy(), int(data["n"])
+
+
+def lfr_truth(n: int, mu: float = 0.3, seed: int = 1) -> np.ndarray:
+    """Planted community of each node of :func:`lfr` ``(n, mu, seed)``."""
+    lfr(n, mu, seed)
+    return np.load(CACHE / f"lfr_{n}_{mu}_{seed}.npz")["truth"]
+
+
+def directed(edges: Edges, reciprocity: float = 0.3, seed: int = 0) -> Edges:
+    """A directed version: each undirected edge gets a random direction, and a share
+    ``reciprocity`` of them both directions (customer conversations are partly two-way)."""
+    s, t, n = edges
+    rng = np.random.default_rng(seed)
+    flip = rng.random(len(s)) < 0.5
+    src, dst = np.where(flip, t, s), np.where(flip, s, t)
+    both = rng.random(len(s)) < reciprocity
+    return np.concatenate([src, dst[both]]), np.concatenate([dst, src[both]]), n
+
+
+def real(name: str) -> Edges | None:
+    """A real graph from ../shared/data as undirected edges, or None when the data is absent."""
+    path = SHARED / REAL[name]
+    if not path.exists():
+        return None
+    with gzip.open(path) as f:
+        df = pd.read_csv(f)
+    a, b = df.columns[:2]
+    both = np.concatenate([df[a].to_numpy(), df[b].to_numpy()])
+    ids, codes = np.unique(both, return_inverse=True)
+    s, t = codes[: len(df)], codes[len(df) :]
+    keep = s != t
+    lo, hi = np.minimum(s, t)[keep], np.maximum(s, t)[keep]
+    pairs = np.unique(np.stack([lo, hi], axis=1), axis=0)
+    return pairs[:, 0].copy(), pairs[:, 1].copy(), len(ids)
+
+
+def bench_graphs(sizes: tuple[int, ...] = (10_000, 100_000, 1_000_000)) -> dict[str, Edges]:
+    """The standard set: the real graphs present, then LFR graphs of the given sizes."""
+    out: dict[str, Edges] = {}
+    for name in REAL:
+        e = real(name)
+        if e is not None:
+            out[name] = e
+    for n in sizes:
+        out[f"lfr_{n}"] = lfr(n)
+    return out
+
+
+def memory_bandwidth_gbs(n_bytes: int = 1 << 28, repeats: int = 5) -> float:
+    """Sustained read bandwidth (GB/s), from summing a large float64 array with numpy."""
+    import time
+
+    x = np.ones(n_bytes // 8)
+    best = float("inf")
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        x.sum()
+        best = min(best, time.perf_counter() - t0)
+    return n_bytes / best / 1e9
