@@ -8,6 +8,7 @@ pub mod error;
 pub mod graph;
 pub mod influence;
 pub mod parallel;
+pub mod rng;
 
 #[cfg(feature = "python")]
 mod bindings;
