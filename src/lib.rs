@@ -6,6 +6,7 @@
 pub mod control;
 pub mod error;
 pub mod graph;
+pub mod ids;
 pub mod influence;
 pub mod parallel;
 pub mod rng;

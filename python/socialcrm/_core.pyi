@@ -8,6 +8,7 @@ __all__ = [
     "CsrGraph",
     "build_graph",
     "check_panic_handling",
+    "code_strings",
     "degree",
     "edge_table",
     "induced_subgraph",
@@ -47,6 +48,9 @@ def build_graph(
     n_threads: int | None = None,
     progress: Callable[[int, int], object] | None = None,
 ) -> tuple[CsrGraph, int]: ...
+def code_strings(
+    columns: list[tuple[_I64, npt.NDArray[np.uint8]]], *, n_threads: int | None = None
+) -> tuple[list[_U32], _I64, npt.NDArray[np.uint8]]: ...
 def edge_table(
     g: CsrGraph,
 ) -> tuple[_U32, _U32, _U32, _F64, _F64 | None, _I64 | None, _I64 | None, _U64 | None]: ...

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
+from . import _core
 from .exceptions import InputError, InputTypeError, MissingColumnError
 
 # Node codes are u32 in the core.
@@ -121,8 +120,9 @@ def code_ids(
     return coded, nodes
 
 
-def _arrow_strings(values: pd.Series) -> pa.ChunkedArray | None:
-    """The column as an Arrow string array when pandas keeps it in Arrow, else None."""
+def _as_arrow_strings(values: pd.Series) -> pa.LargeStringArray | None:
+    """The column as one Arrow large-string array without nulls, or None when it does not hold
+    strings only (then the generic path codes it)."""
     dtype = values.dtype
     arrow_backed = (
         isinstance(dtype, pd.StringDtype) and str(dtype.storage).startswith("pyarrow")
@@ -132,42 +132,52 @@ def _arrow_strings(values: pd.Series) -> pa.ChunkedArray | None:
             pa.types.is_string(dtype.pyarrow_dtype) or pa.types.is_large_string(dtype.pyarrow_dtype)
         )
     )
-    if not arrow_backed:
+    if arrow_backed:
+        arr = pa.array(values.array)
+    elif pd.api.types.is_object_dtype(dtype):
+        try:
+            arr = pa.array(values.to_numpy(), type=pa.large_string(), from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            return None
+    else:
         return None
-    arr = pa.array(values.array)
-    return arr if isinstance(arr, pa.ChunkedArray) else pa.chunked_array([arr])
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
+    if arr.null_count:
+        return None
+    return arr.cast(pa.large_string())
+
+
+def _string_buffers(arr: pa.LargeStringArray) -> tuple[np.ndarray, np.ndarray]:
+    """Arrow's ``(offsets, data)`` buffers of a large-string array, as zero-copy numpy views."""
+    _, offsets, data = arr.buffers()
+    off = np.frombuffer(offsets, dtype=np.int64)[arr.offset : arr.offset + len(arr) + 1]
+    raw = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
+    return off, raw
 
 
 def _code_arrow_strings(
     columns: Sequence[pd.Series], extra: pd.Series | None
 ) -> tuple[list[np.ndarray], pd.Index] | None:
-    """Arrow's hash kernels release the GIL: encode the columns concurrently, then unite and sort
-    their (much smaller) dictionaries. None when a column is not an Arrow string column."""
-    arrays = [_arrow_strings(col) for col in columns]
-    pool_extra = None if extra is None else _arrow_strings(extra)
-    if any(a is None for a in arrays) or (extra is not None and pool_extra is None):
+    """String ids coded by the core straight from Arrow buffers, in parallel and without the
+    GIL. None when a column does not hold strings only."""
+    series = list(columns) + ([] if extra is None else [extra])
+    arrays = [_as_arrow_strings(s) for s in series]
+    if any(a is None for a in arrays):
         return None
-    arrays = [a.cast(pa.large_string()) for a in arrays]
-    with ThreadPoolExecutor(max_workers=len(arrays)) as ex:
-        encoded = list(ex.map(lambda a: a.dictionary_encode().unify_dictionaries(), arrays))
-    dicts = [
-        e.chunk(0).dictionary if e.num_chunks else pa.array([], pa.large_string()) for e in encoded
-    ]
-    pools = dicts + (
-        [] if pool_extra is None else [pool_extra.cast(pa.large_string()).combine_chunks()]
+    buffers = [_string_buffers(a) for a in arrays]  # type: ignore[arg-type]
+    codes, offsets, data = _core.code_strings(buffers)
+    if len(offsets) - 1 > MAX_NODES:
+        raise InputError(f"{len(offsets) - 1} distinct customers exceed the limit of {MAX_NODES}")
+    nodes = pa.Array.from_buffers(
+        pa.large_string(), len(offsets) - 1, [None, pa.py_buffer(offsets), pa.py_buffer(data)]
     )
-    union = pc.unique(pa.concat_arrays(pools))
-    if len(union) > MAX_NODES:
-        raise InputError(f"{len(union)} distinct customers exceed the limit of {MAX_NODES}")
-    nodes = union.take(pc.sort_indices(union))
-    coded = []
-    for enc, dictionary in zip(encoded, dicts, strict=True):
-        mapping = pc.index_in(dictionary, value_set=nodes).to_numpy(zero_copy_only=False)
-        indices = [c.indices.to_numpy(zero_copy_only=False) for c in enc.chunks]
-        codes = np.concatenate(indices) if indices else np.zeros(0, dtype=np.int64)
-        coded.append(np.ascontiguousarray(mapping.astype(np.uint32)[codes], dtype=np.uint32))
-    index = pd.Index(pd.array(nodes.cast(pa.string()), dtype=columns[0].dtype))
-    return coded, index
+    dtype = columns[0].dtype if columns else series[-1].dtype
+    if pd.api.types.is_object_dtype(dtype):
+        index = pd.Index(nodes.to_pylist(), dtype=object)
+    else:
+        index = pd.Index(pd.array(nodes.cast(pa.string()), dtype=dtype))
+    return codes[: len(columns)], index
 
 
 def weight_array(values: pd.Series, table: str, column: str) -> np.ndarray:

@@ -2,6 +2,7 @@
 
 use super::run::run_detached;
 use crate::graph::{self, BuildConfig, Decay, EdgeWeight, Events, Graph, Merge, SelfLoops};
+use crate::ids::{StrColumn, code_strings as code_strings_core};
 use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -214,4 +215,41 @@ pub fn to_undirected<'py>(
     let inner = &g.get().inner;
     let und = run_detached(py, None, None, |ctl| graph::to_undirected(inner, how, ctl))?;
     Ok(CsrGraph { inner: und })
+}
+
+type CodedColumns<'py> = (
+    Vec<Bound<'py, PyArray1<u32>>>,
+    Bound<'py, PyArray1<i64>>,
+    Bound<'py, PyArray1<u8>>,
+);
+
+/// Codes string columns given as Arrow `(offsets, data)` buffers into one sorted numbering:
+/// returns the codes of each column and the distinct strings as `(offsets, data)`.
+#[pyfunction]
+#[pyo3(signature = (columns, *, n_threads=None))]
+pub fn code_strings<'py>(
+    py: Python<'py>,
+    columns: Vec<(PyReadonlyArray1<'py, i64>, PyReadonlyArray1<'py, u8>)>,
+    n_threads: Option<usize>,
+) -> PyResult<CodedColumns<'py>> {
+    let cols = columns
+        .iter()
+        .map(|(o, d)| {
+            Ok(StrColumn {
+                offsets: o.as_slice()?,
+                data: d.as_slice()?,
+            })
+        })
+        .collect::<PyResult<Vec<_>>>()?;
+    let coded = run_detached(py, n_threads, None, |ctl| code_strings_core(&cols, ctl))?;
+    let codes = coded
+        .codes
+        .into_iter()
+        .map(|c| c.into_pyarray(py))
+        .collect();
+    Ok((
+        codes,
+        coded.offsets.into_pyarray(py),
+        coded.data.into_pyarray(py),
+    ))
 }
