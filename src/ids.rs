@@ -8,8 +8,9 @@
 use crate::control::Control;
 use crate::error::{CoreError, CoreResult};
 use foldhash::fast::FixedState;
+use hashbrown::HashTable;
 use rayon::prelude::*;
-use std::collections::HashMap;
+use std::hash::BuildHasher;
 
 /// One string column: row `i` is `data[offsets[i]..offsets[i + 1]]`.
 #[derive(Debug, Clone, Copy)]
@@ -71,13 +72,24 @@ pub struct CodedStrings {
     pub data: Vec<u8>,
 }
 
-type Map<'a> = HashMap<&'a [u8], u32, FixedState>;
+/// Hash partitions of the dictionary merge: enough to balance the threads.
+const PARTITIONS: usize = 64;
 
 /// A contiguous piece of one column, coded against its own dictionary.
 struct Piece<'a> {
     column: usize,
     codes: Vec<u32>,
     words: Vec<&'a [u8]>,
+    hashes: Vec<u64>,
+}
+
+fn hash_of(state: &FixedState, w: &[u8]) -> u64 {
+    state.hash_one(w)
+}
+
+fn partition_of(hash: u64) -> usize {
+    // The table uses the low bits; partition on the high ones.
+    (hash >> 58) as usize % PARTITIONS
 }
 
 /// Codes the strings of all `columns` into one shared numbering, in sorted order.
@@ -89,46 +101,69 @@ pub fn code_strings(columns: &[StrColumn<'_>], ctl: &Control) -> CoreResult<Code
     for (k, c) in columns.iter().enumerate() {
         c.check(k)?;
     }
+    let state = FixedState::with_seed(0x5eed);
     let pieces_per_column = rayon::current_num_threads().max(1);
     let mut jobs = Vec::new();
     for (k, c) in columns.iter().enumerate() {
         let n = c.len();
         let step = n.div_ceil(pieces_per_column).max(1);
         for start in (0..n).step_by(step) {
-            jobs.push((k, start, (start + step).min(n)));
+            jobs.push((k, start..(start + step).min(n)));
         }
     }
-    ctl.start(3);
+    ctl.start(4);
     let pieces: Vec<Piece<'_>> = jobs
         .into_par_iter()
-        .map(|(k, start, end)| code_piece(&columns[k], k, start..end))
+        .map(|(k, rows)| code_piece(&columns[k], k, rows, &state))
         .collect();
     ctl.checkpoint()?;
     ctl.advance(1);
 
-    let mut all: Map<'_> = HashMap::with_hasher(FixedState::default());
-    for p in &pieces {
-        for w in &p.words {
-            let next = all.len() as u32;
-            all.entry(w).or_insert(next);
-        }
-    }
-    if all.len() as u64 >= u64::from(u32::MAX) {
+    // Unite the piece dictionaries, one hash partition per task: (piece, local id) -> global id.
+    let by_partition: Vec<(Vec<&[u8]>, Vec<(u32, u32, u32)>)> = (0..PARTITIONS)
+        .into_par_iter()
+        .map(|part| merge_partition(&pieces, part))
+        .collect();
+    let n_distinct: usize = by_partition.iter().map(|(w, _)| w.len()).sum();
+    if n_distinct as u64 >= u64::from(u32::MAX) {
         return Err(CoreError::TooLarge {
             what: "distinct customer ids",
-            got: all.len() as u64,
+            got: n_distinct as u64,
             limit: u64::from(u32::MAX) - 1,
         });
     }
-    let mut sorted: Vec<&[u8]> = all.keys().copied().collect();
-    sorted.par_sort_unstable();
-    ctl.checkpoint()?;
-    let mut rank = vec![0u32; sorted.len()];
-    for (r, w) in sorted.iter().enumerate() {
-        rank[all[w] as usize] = r as u32;
+    let mut base = Vec::with_capacity(PARTITIONS);
+    let mut distinct: Vec<&[u8]> = Vec::with_capacity(n_distinct);
+    for (words, _) in &by_partition {
+        base.push(distinct.len() as u32);
+        distinct.extend_from_slice(words);
     }
+    ctl.checkpoint()?;
     ctl.advance(1);
 
+    // Sort on an 8-byte big-endian prefix first: most comparisons never touch the strings.
+    let mut order: Vec<(u64, u32)> = distinct
+        .iter()
+        .enumerate()
+        .map(|(i, w)| (prefix(w), i as u32))
+        .collect();
+    order.par_sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then_with(|| distinct[a.1 as usize].cmp(distinct[b.1 as usize]))
+    });
+    let mut rank = vec![0u32; n_distinct];
+    for (r, &(_, i)) in order.iter().enumerate() {
+        rank[i as usize] = r as u32;
+    }
+    ctl.checkpoint()?;
+    ctl.advance(1);
+
+    let mut local_to_code: Vec<Vec<u32>> = pieces.iter().map(|p| vec![0; p.words.len()]).collect();
+    for (part, (_, assigned)) in by_partition.iter().enumerate() {
+        for &(piece, local, id) in assigned {
+            local_to_code[piece as usize][local as usize] = rank[(base[part] + id) as usize];
+        }
+    }
     let mut codes: Vec<Vec<u32>> = columns.iter().map(|c| vec![0u32; c.len()]).collect();
     let mut targets: Vec<&mut [u32]> = Vec::with_capacity(pieces.len());
     {
@@ -142,22 +177,22 @@ pub fn code_strings(columns: &[StrColumn<'_>], ctl: &Control) -> CoreResult<Code
     }
     pieces
         .par_iter()
+        .zip(local_to_code.par_iter())
         .zip(targets.into_par_iter())
-        .for_each(|(p, out)| {
-            let local: Vec<u32> = p.words.iter().map(|w| rank[all[w] as usize]).collect();
+        .for_each(|((p, map), out)| {
             for (o, &c) in out.iter_mut().zip(&p.codes) {
-                *o = local[c as usize];
+                *o = map[c as usize];
             }
         });
     ctl.checkpoint()?;
     ctl.advance(1);
 
-    let total: usize = sorted.iter().map(|w| w.len()).sum();
+    let total: usize = distinct.iter().map(|w| w.len()).sum();
     let mut data = Vec::with_capacity(total);
-    let mut offsets = Vec::with_capacity(sorted.len() + 1);
+    let mut offsets = Vec::with_capacity(n_distinct + 1);
     offsets.push(0i64);
-    for w in &sorted {
-        data.extend_from_slice(w);
+    for &(_, i) in &order {
+        data.extend_from_slice(distinct[i as usize]);
         offsets.push(data.len() as i64);
     }
     Ok(CodedStrings {
@@ -167,23 +202,74 @@ pub fn code_strings(columns: &[StrColumn<'_>], ctl: &Control) -> CoreResult<Code
     })
 }
 
-fn code_piece<'a>(column: &StrColumn<'a>, k: usize, rows: std::ops::Range<usize>) -> Piece<'a> {
-    let mut map: Map<'a> = HashMap::with_hasher(FixedState::default());
-    let mut words = Vec::new();
-    let codes = rows
-        .map(|i| {
-            let w = column.get(i);
-            *map.entry(w).or_insert_with(|| {
+/// The first 8 bytes, big-endian, zero-padded: orders like the bytes themselves, except that
+/// a string ending in NUL bytes ties with its shorter prefix (the full comparison settles it).
+fn prefix(w: &[u8]) -> u64 {
+    let mut b = [0u8; 8];
+    let n = w.len().min(8);
+    b[..n].copy_from_slice(&w[..n]);
+    u64::from_be_bytes(b)
+}
+
+fn code_piece<'a>(
+    column: &StrColumn<'a>,
+    k: usize,
+    rows: std::ops::Range<usize>,
+    state: &FixedState,
+) -> Piece<'a> {
+    let mut table: HashTable<u32> = HashTable::new();
+    let mut words: Vec<&'a [u8]> = Vec::new();
+    let mut hashes: Vec<u64> = Vec::new();
+    let mut codes = Vec::with_capacity(rows.len());
+    for i in rows {
+        let w = column.get(i);
+        let h = hash_of(state, w);
+        let code = match table.find(h, |&id| words[id as usize] == w) {
+            Some(&id) => id,
+            None => {
+                let id = words.len() as u32;
                 words.push(w);
-                (words.len() - 1) as u32
-            })
-        })
-        .collect();
+                hashes.push(h);
+                table.insert_unique(h, id, |&id| hashes[id as usize]);
+                id
+            }
+        };
+        codes.push(code);
+    }
     Piece {
         column: k,
         codes,
         words,
+        hashes,
     }
+}
+
+/// The distinct words of one hash partition across all pieces, and for every (piece, local id)
+/// in the partition its id among them.
+fn merge_partition<'a>(pieces: &[Piece<'a>], part: usize) -> (Vec<&'a [u8]>, Vec<(u32, u32, u32)>) {
+    let mut table: HashTable<u32> = HashTable::new();
+    let mut words: Vec<&'a [u8]> = Vec::new();
+    let mut hashes: Vec<u64> = Vec::new();
+    let mut assigned = Vec::new();
+    for (pi, p) in pieces.iter().enumerate() {
+        for (local, (&w, &h)) in p.words.iter().zip(&p.hashes).enumerate() {
+            if partition_of(h) != part {
+                continue;
+            }
+            let id = match table.find(h, |&id| words[id as usize] == w) {
+                Some(&id) => id,
+                None => {
+                    let id = words.len() as u32;
+                    words.push(w);
+                    hashes.push(h);
+                    table.insert_unique(h, id, |&id| hashes[id as usize]);
+                    id
+                }
+            };
+            assigned.push((pi as u32, local as u32, id));
+        }
+    }
+    (words, assigned)
 }
 
 #[cfg(test)]
@@ -224,6 +310,31 @@ mod tests {
         let coded = code_strings(&cols, &Control::new()).unwrap();
         assert_eq!(decode(&coded), ["", "a", "b", "c", "é"]);
         assert_eq!(coded.codes, vec![vec![2, 1, 2, 4, 0], vec![3, 1]]);
+    }
+
+    #[test]
+    fn long_shared_prefixes_and_nul_bytes_sort_bytewise() {
+        let words = [
+            "customer-b",
+            "a\0",
+            "customer-a",
+            "a",
+            "a\0\0",
+            "customer-",
+            "customer-ab",
+        ];
+        let (o, d) = column(&words);
+        let coded = code_strings(
+            &[StrColumn {
+                offsets: &o,
+                data: &d,
+            }],
+            &Control::new(),
+        )
+        .unwrap();
+        let mut want: Vec<&str> = words.to_vec();
+        want.sort_unstable();
+        assert_eq!(decode(&coded), want);
     }
 
     #[test]
