@@ -120,11 +120,11 @@ pub fn code_strings(columns: &[StrColumn<'_>], ctl: &Control) -> CoreResult<Code
     ctl.advance(1);
 
     // Unite the piece dictionaries, one hash partition per task: (piece, local id) -> global id.
-    let by_partition: Vec<(Vec<&[u8]>, Vec<(u32, u32, u32)>)> = (0..PARTITIONS)
+    let by_partition: Vec<Partition<'_>> = (0..PARTITIONS)
         .into_par_iter()
         .map(|part| merge_partition(&pieces, part))
         .collect();
-    let n_distinct: usize = by_partition.iter().map(|(w, _)| w.len()).sum();
+    let n_distinct: usize = by_partition.iter().map(|p| p.words.len()).sum();
     if n_distinct as u64 >= u64::from(u32::MAX) {
         return Err(CoreError::TooLarge {
             what: "distinct customer ids",
@@ -134,9 +134,9 @@ pub fn code_strings(columns: &[StrColumn<'_>], ctl: &Control) -> CoreResult<Code
     }
     let mut base = Vec::with_capacity(PARTITIONS);
     let mut distinct: Vec<&[u8]> = Vec::with_capacity(n_distinct);
-    for (words, _) in &by_partition {
+    for p in &by_partition {
         base.push(distinct.len() as u32);
-        distinct.extend_from_slice(words);
+        distinct.extend_from_slice(&p.words);
     }
     ctl.checkpoint()?;
     ctl.advance(1);
@@ -159,8 +159,8 @@ pub fn code_strings(columns: &[StrColumn<'_>], ctl: &Control) -> CoreResult<Code
     ctl.advance(1);
 
     let mut local_to_code: Vec<Vec<u32>> = pieces.iter().map(|p| vec![0; p.words.len()]).collect();
-    for (part, (_, assigned)) in by_partition.iter().enumerate() {
-        for &(piece, local, id) in assigned {
+    for (part, p) in by_partition.iter().enumerate() {
+        for &(piece, local, id) in &p.assigned {
             local_to_code[piece as usize][local as usize] = rank[(base[part] + id) as usize];
         }
     }
@@ -244,9 +244,14 @@ fn code_piece<'a>(
     }
 }
 
-/// The distinct words of one hash partition across all pieces, and for every (piece, local id)
-/// in the partition its id among them.
-fn merge_partition<'a>(pieces: &[Piece<'a>], part: usize) -> (Vec<&'a [u8]>, Vec<(u32, u32, u32)>) {
+/// The distinct words of one hash partition across all pieces.
+struct Partition<'a> {
+    words: Vec<&'a [u8]>,
+    /// `(piece, local id, index in words)` of every piece word in the partition.
+    assigned: Vec<(u32, u32, u32)>,
+}
+
+fn merge_partition<'a>(pieces: &[Piece<'a>], part: usize) -> Partition<'a> {
     let mut table: HashTable<u32> = HashTable::new();
     let mut words: Vec<&'a [u8]> = Vec::new();
     let mut hashes: Vec<u64> = Vec::new();
@@ -269,7 +274,7 @@ fn merge_partition<'a>(pieces: &[Piece<'a>], part: usize) -> (Vec<&'a [u8]>, Vec
             assigned.push((pi as u32, local as u32, id));
         }
     }
-    (words, assigned)
+    Partition { words, assigned }
 }
 
 #[cfg(test)]
