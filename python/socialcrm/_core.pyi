@@ -11,6 +11,7 @@ __all__ = [
     "code_strings",
     "degree",
     "edge_table",
+    "graph_stats",
     "induced_subgraph",
     "tie_pairs",
     "to_undirected",
@@ -54,6 +55,9 @@ def code_strings(
 def edge_table(
     g: CsrGraph,
 ) -> tuple[_U32, _U32, _U32, _F64, _F64 | None, _I64 | None, _I64 | None, _U64 | None]: ...
+def graph_stats(
+    g: CsrGraph,
+) -> tuple[int, float, int, int, int, int | None, int | None]: ...
 def tie_pairs(
     g: CsrGraph,
 ) -> tuple[

@@ -478,25 +478,27 @@ class Graph:
 
     def summary(self) -> pd.Series:
         """Key figures of the graph as a Series (print it for a quick look)."""
-        edges = self.to_pandas()
-        in_deg, out_deg, _, _ = _core.degree(self._csr)
+        interactions, weight, isolated, reciprocated, proper, first, last = _core.graph_stats(
+            self._csr
+        )
         n, m = self.n_nodes, self.n_edges
         pairs = n * (n - 1) if self.directed else n * (n - 1) / 2
         fig: dict[str, Any] = {
             "directed": self.directed,
             "customers": n,
             "edges": m,
-            "interactions": int(edges["count"].sum()),
-            "total_weight": float(edges["weight"].sum()),
-            "isolated_customers": int(((in_deg == 0) & (out_deg == 0)).sum()),
+            "interactions": interactions,
+            "total_weight": weight,
+            "isolated_customers": isolated,
             "self_loops": int(self._csr.n_self_loops),
-            "density": (m - self._csr.n_self_loops) / pairs if pairs else 0.0,
+            "density": proper / pairs if pairs else 0.0,
         }
         if self.directed and m:
-            fig["reciprocity"] = _reciprocity(edges)
-        if self._timed and m:
-            fig["first_event"] = edges["first_seen"].min()
-            fig["last_event"] = edges["last_seen"].max()
+            fig["reciprocity"] = reciprocated / proper if proper else 0.0
+        if self._timed and first is not None and last is not None:
+            times = self._times(np.array([first, last], dtype=np.int64))
+            assert times is not None
+            fig["first_event"], fig["last_event"] = times[0], times[1]
         if self._as_of is not None:
             fig["as_of"] = self._as_of
         if self._half_life is not None:
@@ -572,13 +574,3 @@ def _kind_names(masks: np.ndarray, labels: tuple[str, ...]) -> np.ndarray:
         "|".join(lab for b, lab in enumerate(labels) if int(m) >> b & 1) for m in uniq.tolist()
     ]
     return np.asarray(names, dtype=object)[inverse]
-
-
-def _reciprocity(edges: pd.DataFrame) -> float:
-    """Share of directed edges (self-loops aside) whose reverse edge also exists."""
-    e = edges[edges["source"] != edges["target"]]
-    if e.empty:
-        return 0.0
-    fwd = pd.MultiIndex.from_arrays([e["source"], e["target"]])
-    rev = pd.MultiIndex.from_arrays([e["target"], e["source"]])
-    return float(rev.isin(fwd).mean())

@@ -253,3 +253,22 @@ pub fn code_strings<'py>(
         coded.data.into_pyarray(py),
     ))
 }
+
+type Stats = (u64, f64, usize, usize, usize, Option<i64>, Option<i64>);
+
+/// Whole-graph figures: interactions, total weight, isolated nodes, reciprocated edges, edges
+/// that are not self-loops, first and last event time.
+#[pyfunction]
+pub fn graph_stats(py: Python<'_>, g: &Bound<'_, CsrGraph>) -> PyResult<Stats> {
+    let inner = &g.get().inner;
+    let s = run_detached(py, None, None, |_| Ok(graph::graph_stats(inner)))?;
+    Ok((
+        s.interactions,
+        s.total_weight,
+        s.isolated,
+        s.reciprocated,
+        s.proper_edges,
+        s.first_seen,
+        s.last_seen,
+    ))
+}

@@ -11,7 +11,8 @@ use pyo3::prelude::*;
 mod _core {
     #[pymodule_export]
     use super::graph::{
-        CsrGraph, build_graph, code_strings, edge_table, induced_subgraph, tie_pairs, to_undirected,
+        CsrGraph, build_graph, code_strings, edge_table, graph_stats, induced_subgraph, tie_pairs,
+        to_undirected,
     };
     #[pymodule_export]
     use super::influence::degree;

@@ -11,11 +11,13 @@ mod aggregate;
 mod build;
 mod edges;
 mod records;
+mod stats;
 mod ties;
 mod transform;
 
 pub use build::{BuildConfig, BuildReport, Decay, Events, SelfLoops, build};
 pub use edges::{EdgeList, edge_list};
+pub use stats::{GraphStats, graph_stats};
 pub use ties::{TiePairs, tie_pairs};
 pub use transform::{Merge, induced_subgraph, to_undirected};
 

@@ -648,6 +648,28 @@ def test_summary_reciprocity_against_networkx():
         assert g.summary()["reciprocity"] == pytest.approx(nx.reciprocity(D)), f"seed={seed}"
 
 
+@pytest.mark.parametrize("directed", [True, False])
+def test_summary_agrees_with_the_edge_table(directed):
+    rng = np.random.default_rng(11)
+    n = 400
+    df = pd.DataFrame(
+        {
+            "source": rng.integers(0, 60, n),
+            "target": rng.integers(0, 60, n),
+            "w": rng.random(n),
+            "t": pd.Timestamp("2024-01-01", tz="UTC")
+            + pd.to_timedelta(rng.integers(0, 10**6, n), unit="s"),
+        }
+    )
+    g = Graph.from_pandas(df, weight="w", timestamp="t", directed=directed, self_loops="keep")
+    s, e = g.summary(), g.to_pandas()
+    assert s["interactions"] == e["count"].sum() == n
+    assert s["total_weight"] == pytest.approx(e["weight"].sum(), rel=1e-12)
+    assert s["first_event"] == e["first_seen"].min() == df["t"].min()
+    assert s["last_event"] == e["last_seen"].max() == df["t"].max()
+    assert s["self_loops"] == int((e["source"] == e["target"]).sum())
+
+
 def test_memory_bytes_positive_and_grows():
     small = Graph.from_pandas(pd.DataFrame({"source": [1], "target": [2]}))
     rng = np.random.default_rng(0)
