@@ -89,16 +89,6 @@ impl<'g> Rows<'g> {
         self.offsets.len().saturating_sub(1)
     }
 
-    /// Number of stored entries (edges).
-    pub(crate) fn n_entries(&self) -> usize {
-        self.nbrs.len()
-    }
-
-    /// Whether the rows carry weights (otherwise every edge weighs 1).
-    pub(crate) fn is_weighted(&self) -> bool {
-        self.weights.is_some()
-    }
-
     /// Neighbours of row `v` and their weights (`None`: all 1).
     pub(crate) fn row(&self, v: usize) -> (&[u32], Option<&[f64]>) {
         let r = self.offsets[v]..self.offsets[v + 1];
@@ -247,16 +237,6 @@ fn chunk_bounds(offsets: &[usize]) -> Vec<usize> {
     bounds
 }
 
-/// Deterministic L1 distance `sum |a - b|` (fixed chunks, chunk-ordered fold).
-pub(crate) fn l1_distance(a: &[f64], b: &[f64]) -> f64 {
-    let partials: Vec<f64> = a
-        .par_chunks(4096)
-        .zip(b.par_chunks(4096))
-        .map(|(a, b)| a.iter().zip(b).fold(0.0, |s, (x, y)| s + (x - y).abs()))
-        .collect();
-    partials.iter().fold(0.0, |s, x| s + x)
-}
-
 /// Deterministic Euclidean norm (fixed chunks, chunk-ordered fold).
 pub(crate) fn l2_norm(x: &[f64]) -> f64 {
     let partials: Vec<f64> = x
@@ -296,9 +276,7 @@ mod tests {
         assert_eq!(rows.row(1), (&[0u32, 1, 2][..], Some(&[1.0, 8.0, 4.0][..])));
         assert_eq!(rows.row(2), (&[0u32][..], Some(&[2.0][..])));
         let out = Rows::outgoing(&g, EdgeWeight::Unit).unwrap();
-        assert!(!out.is_weighted());
         assert_eq!(out.row_sums(), vec![2.0, 1.0, 1.0]);
-        assert_eq!(rows.n_entries(), 4);
     }
 
     #[test]
@@ -353,8 +331,7 @@ mod tests {
     }
 
     #[test]
-    fn norms_and_distances() {
-        assert_eq!(l1_distance(&[1.0, -2.0], &[0.0, 1.0]), 4.0);
+    fn norms_and_maxima() {
         assert_eq!(l2_norm(&[3.0, 4.0]), 5.0);
         assert_eq!(max_entry(&[1.0, 7.0, 3.0]), 7.0);
         assert_eq!(max_entry(&[]), 0.0);
