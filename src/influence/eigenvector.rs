@@ -90,6 +90,7 @@ pub struct Eigenvector {
 /// ```
 pub fn eigenvector(g: &Graph, cfg: &EigenvectorConfig, ctl: &Control) -> CoreResult<Eigenvector> {
     check_tol(cfg.tol)?;
+    ctl.start(cfg.max_iter as u64);
     let n = g.n_nodes();
     if n == 0 {
         return Ok(Eigenvector {
@@ -101,7 +102,6 @@ pub fn eigenvector(g: &Graph, cfg: &EigenvectorConfig, ctl: &Control) -> CoreRes
     let rows = Rows::incoming(g, cfg.weight)?;
     let mut x = vec![1.0 / n as f64; n];
     let mut next = vec![0.0; n];
-    ctl.start(cfg.max_iter as u64);
     let mut residual = f64::INFINITY;
     for iteration in 1..=cfg.max_iter {
         ctl.checkpoint()?;

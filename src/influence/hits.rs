@@ -89,6 +89,7 @@ pub struct Hits {
 /// ```
 pub fn hits(g: &Graph, cfg: &HitsConfig, ctl: &Control) -> CoreResult<Hits> {
     check_tol(cfg.tol)?;
+    ctl.start(cfg.max_iter as u64);
     let n = g.n_nodes();
     let uniform = || vec![1.0 / n as f64; n];
     let incoming = Rows::incoming(g, cfg.weight)?;
@@ -96,7 +97,6 @@ pub fn hits(g: &Graph, cfg: &HitsConfig, ctl: &Control) -> CoreResult<Hits> {
     let mut h = uniform();
     let mut a = vec![0.0; n];
     let mut next = vec![0.0; n];
-    ctl.start(cfg.max_iter as u64);
     let mut residual = f64::INFINITY;
     for iteration in 1..=cfg.max_iter {
         ctl.checkpoint()?;

@@ -101,6 +101,7 @@ pub fn katz(g: &Graph, cfg: &KatzConfig, ctl: &Control) -> CoreResult<Katz> {
     positive("alpha", cfg.alpha)?;
     positive("beta", cfg.beta)?;
     check_tol(cfg.tol)?;
+    ctl.start(cfg.max_iter as u64);
     let n = g.n_nodes();
     if n == 0 {
         return Ok(Katz {
@@ -113,7 +114,6 @@ pub fn katz(g: &Graph, cfg: &KatzConfig, ctl: &Control) -> CoreResult<Katz> {
     let (alpha, beta) = (cfg.alpha, cfg.beta);
     let mut x = vec![0.0; n];
     let mut next = vec![0.0; n];
-    ctl.start(cfg.max_iter as u64);
     let mut residual = f64::INFINITY;
     for iteration in 1..=cfg.max_iter {
         ctl.checkpoint()?;
@@ -226,6 +226,7 @@ pub fn spectral_radius(
     stop_below: Option<f64>,
     ctl: &Control,
 ) -> CoreResult<SpectralRadius> {
+    ctl.start(max_iter as u64);
     let rows = Rows::incoming(g, weight)?;
     if is_acyclic(&rows) {
         return Ok(SpectralRadius {
@@ -241,7 +242,6 @@ pub fn spectral_radius(
     let mut next = vec![0.0; n];
     let mut estimate = f64::NAN;
     let mut upper = f64::INFINITY;
-    ctl.start(max_iter as u64);
     for iteration in 1..=max_iter {
         ctl.checkpoint()?;
         let old = &x;

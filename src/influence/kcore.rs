@@ -45,6 +45,7 @@ const CHECK_EVERY: usize = 1 << 16;
 /// ```
 pub fn kcore(g: &Graph, ctl: &Control) -> CoreResult<Vec<u32>> {
     let n = g.n_nodes();
+    ctl.start(n as u64);
     // Neighbour lists without self-loops: out-neighbours, then (directed) in-neighbours.
     let for_each_nbr = |v: usize, f: &mut dyn FnMut(usize)| {
         for &u in g.out_neighbors(v) {
@@ -85,7 +86,6 @@ pub fn kcore(g: &Graph, ctl: &Control) -> CoreResult<Vec<u32>> {
         order[pos[v]] = v;
         fill[deg[v]] += 1;
     }
-    ctl.start(n as u64);
     for i in 0..n {
         if i % CHECK_EVERY == 0 {
             ctl.checkpoint()?;

@@ -102,6 +102,7 @@ pub fn pagerank(
     ctl: &Control,
 ) -> CoreResult<PageRank> {
     check_config(cfg)?;
+    ctl.start(cfg.max_iter as u64);
     let n = g.n_nodes();
     let p = personalization
         .map(|p| normalized_weights(p, n, "personalization"))
@@ -143,7 +144,6 @@ fn iterate(
         .collect();
     let mut dangling_mass = stable_sum(&dangling);
     drop(dangling);
-    ctl.start(cfg.max_iter as u64);
     let mut residual = f64::INFINITY;
     for iteration in 1..=cfg.max_iter {
         ctl.checkpoint()?;

@@ -194,8 +194,9 @@ pub fn structural_holes(
     weight: EdgeWeight,
     ctl: &Control,
 ) -> CoreResult<StructuralHoles> {
-    let adj = MutualAdjacency::new(g, weight)?;
     let n = g.n_nodes();
+    ctl.start(n as u64);
+    let adj = MutualAdjacency::new(g, weight)?;
     let (strength, top): (Vec<f64>, Vec<f64>) = (0..n)
         .into_par_iter()
         .map(|i| {
@@ -206,7 +207,6 @@ pub fn structural_holes(
             )
         })
         .unzip();
-    ctl.start(n as u64);
     let starts: Vec<usize> = (0..n).step_by(NODE_CHUNK).collect();
     let chunks: Vec<Vec<[f64; 4]>> = starts
         .par_iter()
