@@ -1,11 +1,10 @@
 //! Hubs and authorities (HITS).
 
 use super::pagerank::check_tol;
-use super::pull::{Rows, max_entry, scale};
+use super::pull::{Rows, max_entry, scale, sum};
 use crate::control::Control;
 use crate::error::{CoreError, CoreResult};
 use crate::graph::{EdgeWeight, Graph};
-use crate::parallel::stable_sum;
 
 /// Options of [`hits`].
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -127,7 +126,7 @@ pub fn hits(g: &Graph, cfg: &HitsConfig, ctl: &Control) -> CoreResult<Hits> {
             let a_max = max_entry(&a);
             scale(&mut a, 1.0 / a_max);
             for x in [&mut h, &mut a] {
-                let total = stable_sum(x);
+                let total = sum(x);
                 scale(x, 1.0 / total);
             }
             return Ok(Hits {

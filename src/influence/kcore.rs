@@ -1,9 +1,9 @@
 //! Core numbers (k-core decomposition).
 
+use super::pull::map_items;
 use crate::control::Control;
 use crate::error::CoreResult;
 use crate::graph::Graph;
-use rayon::prelude::*;
 
 /// Nodes processed between two cancellation checks.
 const CHECK_EVERY: usize = 1 << 16;
@@ -61,14 +61,20 @@ pub fn kcore(g: &Graph, ctl: &Control) -> CoreResult<Vec<u32>> {
             }
         }
     };
-    let mut deg: Vec<usize> = (0..n)
-        .into_par_iter()
-        .map(|v| {
-            let mut d = 0;
-            for_each_nbr(v, &mut |_| d += 1);
-            d
-        })
-        .collect();
+    let degree = |v: usize| {
+        let mut d = 0;
+        for_each_nbr(v, &mut |_| d += 1);
+        d
+    };
+    let starts: Vec<usize> = (0..n).step_by(CHECK_EVERY).collect();
+    let mut deg: Vec<usize> = map_items(starts, |_, s| {
+        (s..(s + CHECK_EVERY).min(n))
+            .map(degree)
+            .collect::<Vec<_>>()
+    })
+    .into_iter()
+    .flatten()
+    .collect();
     let max_deg = deg.iter().copied().max().unwrap_or(0);
     // bin[d]: first position in `order` of the nodes of current degree d.
     let mut bin = vec![0usize; max_deg + 2];

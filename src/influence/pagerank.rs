@@ -1,10 +1,9 @@
 //! PageRank, optionally personalized.
 
-use super::pull::Rows;
+use super::pull::{Rows, sum};
 use crate::control::Control;
 use crate::error::{CoreError, CoreResult};
 use crate::graph::{EdgeWeight, Graph};
-use crate::parallel::stable_sum;
 
 /// Options of [`pagerank`].
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -142,7 +141,7 @@ fn iterate(
         .iter()
         .map(|&s| if s == 0.0 { uniform } else { 0.0 })
         .collect();
-    let mut dangling_mass = stable_sum(&dangling);
+    let mut dangling_mass = sum(&dangling);
     drop(dangling);
     let mut residual = f64::INFINITY;
     for iteration in 1..=cfg.max_iter {
@@ -222,7 +221,7 @@ fn normalized_weights(w: &[f64], n: usize, name: &'static str) -> CoreResult<Vec
             got: w[row],
         });
     }
-    let total = stable_sum(w);
+    let total = sum(w);
     if !(total > 0.0 && total.is_finite()) {
         return Err(CoreError::BadParameter {
             name,

@@ -15,6 +15,32 @@ use std::borrow::Cow;
 /// Work units (nodes plus edges) below which a chunk is not worth a task of its own.
 const MIN_CHUNK_WORK: usize = 16_384;
 
+/// Entries per chunk of the element-wise reductions ([`l2_norm`], [`sum`]), as in
+/// [`crate::parallel::stable_sum`].
+const REDUCE_CHUNK: usize = 4096;
+
+/// `f(i, item)` for every item, in parallel when there is more than one. A single item runs on
+/// the calling thread: handing it to the pool costs a thread wake-up, which dominates on small
+/// graphs (and takes milliseconds on a loaded machine). Results come back in item order.
+pub(crate) fn map_items<T: Send, R: Send>(
+    items: Vec<T>,
+    f: impl Fn(usize, T) -> R + Sync + Send,
+) -> Vec<R> {
+    if items.len() <= 1 {
+        items
+            .into_iter()
+            .enumerate()
+            .map(|(i, t)| f(i, t))
+            .collect()
+    } else {
+        items
+            .into_par_iter()
+            .enumerate()
+            .map(|(i, t)| f(i, t))
+            .collect()
+    }
+}
+
 /// CSR rows of a graph's adjacency or transposed adjacency, with the chosen edge weight.
 #[derive(Debug)]
 pub(crate) struct Rows<'g> {
@@ -97,12 +123,14 @@ impl<'g> Rows<'g> {
 
     /// Sum of the weights of each row (the out-strength for `outgoing` rows), summed in row order.
     pub(crate) fn row_sums(&self) -> Vec<f64> {
-        (0..self.n())
-            .into_par_iter()
-            .map(|v| match self.row(v) {
-                (nb, None) => nb.len() as f64,
-                (_, Some(w)) => w.iter().fold(0.0, |a, x| a + x),
-            })
+        let row_sum = |v: usize| match self.row(v) {
+            (nb, None) => nb.len() as f64,
+            (_, Some(w)) => w.iter().fold(0.0, |a, x| a + x),
+        };
+        let ranges: Vec<_> = self.bounds.windows(2).map(|w| w[0]..w[1]).collect();
+        map_items(ranges, |_, r| r.map(row_sum).collect::<Vec<_>>())
+            .into_iter()
+            .flatten()
             .collect()
     }
 
@@ -126,29 +154,25 @@ impl<'g> Rows<'g> {
         G: Fn(A, A) -> A + Sync,
     {
         let parts = split_chunks(outs, &self.bounds);
-        let partials: Vec<A> = parts
-            .into_par_iter()
-            .enumerate()
-            .map(|(c, mut part)| {
-                let start = self.bounds[c];
-                let mut acc = zero;
-                let len = self.bounds[c + 1] - start;
-                for i in 0..len {
-                    let v = start + i;
-                    let r = self.offsets[v]..self.offsets[v + 1];
-                    let s = match &self.weights {
-                        None => gather(&self.nbrs[r], x),
-                        Some(w) => gather_weighted(&self.nbrs[r.clone()], &w[r], x),
-                    };
-                    let (vals, term) = f(v, s);
-                    for (out, val) in part.iter_mut().zip(vals) {
-                        out[i] = val;
-                    }
-                    acc = fold(acc, term);
+        let partials: Vec<A> = map_items(parts, |c, mut part| {
+            let start = self.bounds[c];
+            let mut acc = zero;
+            let len = self.bounds[c + 1] - start;
+            for i in 0..len {
+                let v = start + i;
+                let r = self.offsets[v]..self.offsets[v + 1];
+                let s = match &self.weights {
+                    None => gather(&self.nbrs[r], x),
+                    Some(w) => gather_weighted(&self.nbrs[r.clone()], &w[r], x),
+                };
+                let (vals, term) = f(v, s);
+                for (out, val) in part.iter_mut().zip(vals) {
+                    out[i] = val;
                 }
-                acc
-            })
-            .collect();
+                acc = fold(acc, term);
+            }
+            acc
+        });
         partials.into_iter().fold(zero, fold)
     }
 
@@ -161,16 +185,12 @@ impl<'g> Rows<'g> {
         G: Fn(A, A) -> A + Sync,
     {
         let parts = split_chunks([out], &self.bounds);
-        let partials: Vec<A> = parts
-            .into_par_iter()
-            .enumerate()
-            .map(|(c, [part])| {
-                let start = self.bounds[c];
-                part.iter_mut()
-                    .enumerate()
-                    .fold(zero, |acc, (i, o)| fold(acc, f(start + i, o)))
-            })
-            .collect();
+        let partials: Vec<A> = map_items(parts, |c, [part]| {
+            let start = self.bounds[c];
+            part.iter_mut()
+                .enumerate()
+                .fold(zero, |acc, (i, o)| fold(acc, f(start + i, o)))
+        });
         partials.into_iter().fold(zero, fold)
     }
 }
@@ -237,30 +257,51 @@ fn chunk_bounds(offsets: &[usize]) -> Vec<usize> {
     bounds
 }
 
+/// `sum_i g(x_i)` over fixed chunks of [`REDUCE_CHUNK`] entries folded in order: the same bits
+/// whether the chunks run in parallel or (for one chunk) on the calling thread.
+fn chunked_sum(x: &[f64], g: impl Fn(f64) -> f64 + Sync) -> f64 {
+    let chunk_sum = |c: &[f64]| c.iter().fold(0.0, |s, &v| s + g(v));
+    let partials: Vec<f64> = if x.len() <= REDUCE_CHUNK {
+        x.chunks(REDUCE_CHUNK).map(chunk_sum).collect()
+    } else {
+        x.par_chunks(REDUCE_CHUNK).map(chunk_sum).collect()
+    };
+    partials.iter().fold(0.0, |s, p| s + p)
+}
+
+/// Deterministic sum, bit-identical to [`crate::parallel::stable_sum`].
+pub(crate) fn sum(x: &[f64]) -> f64 {
+    chunked_sum(x, |v| v)
+}
+
 /// Deterministic Euclidean norm (fixed chunks, chunk-ordered fold).
 pub(crate) fn l2_norm(x: &[f64]) -> f64 {
-    let partials: Vec<f64> = x
-        .par_chunks(4096)
-        .map(|c| c.iter().fold(0.0, |s, v| s + v * v))
-        .collect();
-    partials.iter().fold(0.0, |s, x| s + x).sqrt()
+    chunked_sum(x, |v| v * v).sqrt()
 }
 
 /// Largest entry (0 for an empty slice); exact in any order.
 pub(crate) fn max_entry(x: &[f64]) -> f64 {
-    x.par_iter().copied().reduce(|| 0.0, f64::max)
+    if x.len() <= REDUCE_CHUNK {
+        x.iter().copied().fold(0.0, f64::max)
+    } else {
+        x.par_iter().copied().reduce(|| 0.0, f64::max)
+    }
 }
 
 /// Multiplies every entry by `factor`.
 pub(crate) fn scale(x: &mut [f64], factor: f64) {
-    x.par_iter_mut().for_each(|v| *v *= factor);
+    if x.len() <= REDUCE_CHUNK {
+        x.iter_mut().for_each(|v| *v *= factor);
+    } else {
+        x.par_iter_mut().for_each(|v| *v *= factor);
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::graph::test_graph;
-    use crate::parallel::with_threads;
+    use crate::parallel::{stable_sum, with_threads};
 
     fn sum_fold(a: f64, b: f64) -> f64 {
         a + b
@@ -335,6 +376,12 @@ mod tests {
         assert_eq!(l2_norm(&[3.0, 4.0]), 5.0);
         assert_eq!(max_entry(&[1.0, 7.0, 3.0]), 7.0);
         assert_eq!(max_entry(&[]), 0.0);
+        let long: Vec<f64> = (0..10_000).map(|i| 1.0 / (1.0 + f64::from(i))).collect();
+        assert_eq!(sum(&long).to_bits(), stable_sum(&long).to_bits());
+        assert_eq!(
+            sum(&long[..100]).to_bits(),
+            stable_sum(&long[..100]).to_bits()
+        );
         let mut x = vec![1.0, 2.0];
         scale(&mut x, 0.5);
         assert_eq!(x, vec![0.5, 1.0]);

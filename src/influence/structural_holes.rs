@@ -1,9 +1,9 @@
 //! Burt's structural holes: constraint, effective size, hierarchy and efficiency.
 
+use super::pull::map_items;
 use crate::control::Control;
 use crate::error::{CoreError, CoreResult};
 use crate::graph::{EdgeWeight, Graph, InSlots};
-use rayon::prelude::*;
 
 /// Nodes per parallel task (and per cancellation check).
 const NODE_CHUNK: usize = 1024;
@@ -46,35 +46,32 @@ impl MutualAdjacency {
         let weight = |slot: usize| w.map_or(1.0, |w| w[slot]);
         let n = g.n_nodes();
         let starts: Vec<usize> = (0..n).step_by(NODE_CHUNK).collect();
-        let parts: Vec<(Vec<usize>, Vec<u32>, Vec<f64>)> = starts
-            .par_iter()
-            .map(|&start| {
-                let (mut lens, mut nb, mut mw) = (Vec::new(), Vec::new(), Vec::new());
-                for i in start..(start + NODE_CHUNK).min(n) {
-                    let before = nb.len();
-                    let out_r = g.out_range(i);
-                    let out = g.out_neighbors(i).iter().zip(out_r.map(weight));
-                    if g.is_directed() {
-                        let (src, slots) = g.in_neighbors(i);
-                        let inn = src
-                            .iter()
-                            .enumerate()
-                            .map(|(k, u)| (u, weight(slot_of(&slots, k))));
-                        merge_rows(i, out, inn, &mut nb, &mut mw);
-                    } else {
-                        // a_ij = a_ji = w: m_ij = 2 w.
-                        for (&j, wij) in out {
-                            if j as usize != i && wij > 0.0 {
-                                nb.push(j);
-                                mw.push(2.0 * wij);
-                            }
+        let parts: Vec<(Vec<usize>, Vec<u32>, Vec<f64>)> = map_items(starts, |_, start| {
+            let (mut lens, mut nb, mut mw) = (Vec::new(), Vec::new(), Vec::new());
+            for i in start..(start + NODE_CHUNK).min(n) {
+                let before = nb.len();
+                let out_r = g.out_range(i);
+                let out = g.out_neighbors(i).iter().zip(out_r.map(weight));
+                if g.is_directed() {
+                    let (src, slots) = g.in_neighbors(i);
+                    let inn = src
+                        .iter()
+                        .enumerate()
+                        .map(|(k, u)| (u, weight(slot_of(&slots, k))));
+                    merge_rows(i, out, inn, &mut nb, &mut mw);
+                } else {
+                    // a_ij = a_ji = w: m_ij = 2 w.
+                    for (&j, wij) in out {
+                        if j as usize != i && wij > 0.0 {
+                            nb.push(j);
+                            mw.push(2.0 * wij);
                         }
                     }
-                    lens.push(nb.len() - before);
                 }
-                (lens, nb, mw)
-            })
-            .collect();
+                lens.push(nb.len() - before);
+            }
+            (lens, nb, mw)
+        });
         let mut adj = Self {
             offsets: Vec::with_capacity(n + 1),
             contacts: Vec::with_capacity(g.n_slots()),
@@ -197,29 +194,31 @@ pub fn structural_holes(
     let n = g.n_nodes();
     ctl.start(n as u64);
     let adj = MutualAdjacency::new(g, weight)?;
-    let (strength, top): (Vec<f64>, Vec<f64>) = (0..n)
-        .into_par_iter()
-        .map(|i| {
-            let w = adj.row(i).1;
-            (
-                w.iter().fold(0.0, |a, x| a + x),
-                w.iter().copied().fold(0.0, f64::max),
-            )
-        })
-        .unzip();
     let starts: Vec<usize> = (0..n).step_by(NODE_CHUNK).collect();
-    let chunks: Vec<Vec<[f64; 4]>> = starts
-        .par_iter()
-        .map_init(Vec::new, |buf, &start| {
-            ctl.checkpoint()?;
-            let end = (start + NODE_CHUNK).min(n);
-            let vals = (start..end)
-                .map(|i| node_measures(&adj, &strength, &top, i, buf))
-                .collect();
-            ctl.advance((end - start) as u64);
-            Ok::<_, CoreError>(vals)
-        })
-        .collect::<CoreResult<_>>()?;
+    let (strength, top): (Vec<f64>, Vec<f64>) = map_items(starts.clone(), |_, start| {
+        (start..(start + NODE_CHUNK).min(n))
+            .map(|i| {
+                let w = adj.row(i).1;
+                let s = w.iter().fold(0.0, |a, x| a + x);
+                (s, w.iter().copied().fold(0.0, f64::max))
+            })
+            .collect::<Vec<_>>()
+    })
+    .into_iter()
+    .flatten()
+    .unzip();
+    let chunks: Vec<Vec<[f64; 4]>> = map_items(starts, |_, start| {
+        ctl.checkpoint()?;
+        let end = (start + NODE_CHUNK).min(n);
+        let mut buf = Vec::new();
+        let vals = (start..end)
+            .map(|i| node_measures(&adj, &strength, &top, i, &mut buf))
+            .collect();
+        ctl.advance((end - start) as u64);
+        Ok::<_, CoreError>(vals)
+    })
+    .into_iter()
+    .collect::<CoreResult<_>>()?;
     let mut out = StructuralHoles {
         n_contacts: (0..n)
             .map(|i| (adj.offsets[i + 1] - adj.offsets[i]) as u32)
