@@ -10,7 +10,11 @@
 use crate::error::CoreResult;
 use crate::graph::{EdgeWeight, Graph, InSlots};
 use rayon::prelude::*;
+use segments::{MIN_SEGMENTED_NODES, Segments};
 use std::borrow::Cow;
+use std::sync::OnceLock;
+
+mod segments;
 
 /// Work units (nodes plus edges) below which a chunk is not worth a task of its own.
 const MIN_CHUNK_WORK: usize = 16_384;
@@ -50,6 +54,8 @@ pub(crate) struct Rows<'g> {
     weights: Option<Cow<'g, [f64]>>,
     /// Chunk boundaries over `0..n` (first 0, last n).
     bounds: Vec<usize>,
+    /// Cache-blocked copy for large graphs, built by the first [`Rows::sweep`].
+    segments: OnceLock<Option<Segments>>,
 }
 
 impl<'g> Rows<'g> {
@@ -107,6 +113,7 @@ impl<'g> Rows<'g> {
             nbrs,
             weights,
             bounds,
+            segments: OnceLock::new(),
         }
     }
 
@@ -154,26 +161,45 @@ impl<'g> Rows<'g> {
         G: Fn(A, A) -> A + Sync,
     {
         let parts = split_chunks(outs, &self.bounds);
-        let partials: Vec<A> = map_items(parts, |c, mut part| {
-            let start = self.bounds[c];
-            let mut acc = zero;
-            let len = self.bounds[c + 1] - start;
-            for i in 0..len {
-                let v = start + i;
-                let r = self.offsets[v]..self.offsets[v + 1];
-                let s = match &self.weights {
-                    None => gather(&self.nbrs[r], x),
-                    Some(w) => gather_weighted(&self.nbrs[r.clone()], &w[r], x),
-                };
-                let (vals, term) = f(v, s);
-                for (out, val) in part.iter_mut().zip(vals) {
-                    out[i] = val;
-                }
-                acc = fold(acc, term);
-            }
-            acc
-        });
+        let (fold, f) = (&fold, &f);
+        let partials: Vec<A> = match self.segmented() {
+            None => map_items(parts, |c, mut part| {
+                let start = self.bounds[c];
+                let range = start..self.bounds[c + 1];
+                finish_chunk(range, &mut part, zero, fold, f, |i| {
+                    self.row_sum(start + i, x)
+                })
+            }),
+            Some(segments) => segments.with_partials(x, |sums| {
+                map_items(parts, |c, mut part| {
+                    let range = self.bounds[c]..self.bounds[c + 1];
+                    let mut pulled = vec![0.0; range.len()];
+                    sums.merge(range.start, &mut pulled);
+                    finish_chunk(range, &mut part, zero, fold, f, |i| pulled[i])
+                })
+            }),
+        };
         partials.into_iter().fold(zero, fold)
+    }
+
+    /// `sum_j w_vj x[j]` over row `v` in stored order.
+    #[inline]
+    fn row_sum(&self, v: usize, x: &[f64]) -> f64 {
+        let r = self.offsets[v]..self.offsets[v + 1];
+        match &self.weights {
+            None => gather(&self.nbrs[r], x),
+            Some(w) => gather_weighted(&self.nbrs[r.clone()], &w[r], x),
+        }
+    }
+
+    /// The cache-blocked rows, on graphs large enough to need them.
+    fn segmented(&self) -> Option<&Segments> {
+        if self.n() < MIN_SEGMENTED_NODES {
+            return None;
+        }
+        self.segments
+            .get_or_init(|| Segments::new(&self.offsets, &self.nbrs, self.weights.as_deref()))
+            .as_ref()
     }
 
     /// Applies `f(v, &mut out[v])` to every node in the fixed chunks, folding the returned
@@ -193,6 +219,28 @@ impl<'g> Rows<'g> {
         });
         partials.into_iter().fold(zero, fold)
     }
+}
+
+/// Writes the node values of the rows `range` (chunk-local slices `part`) from their row sums
+/// `pulled(i)`, folding the per-node terms in row order.
+#[inline]
+fn finish_chunk<const M: usize, A: Copy>(
+    range: std::ops::Range<usize>,
+    part: &mut [&mut [f64]; M],
+    zero: A,
+    fold: &impl Fn(A, A) -> A,
+    f: &impl Fn(usize, f64) -> ([f64; M], A),
+    pulled: impl Fn(usize) -> f64,
+) -> A {
+    let mut acc = zero;
+    for i in 0..range.len() {
+        let (vals, term) = f(range.start + i, pulled(i));
+        for (out, val) in part.iter_mut().zip(vals) {
+            out[i] = val;
+        }
+        acc = fold(acc, term);
+    }
+    acc
 }
 
 /// `sum_j x[nbrs[j]]` in row order. Four interleaved partial sums would be faster but would
