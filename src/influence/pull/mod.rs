@@ -164,11 +164,10 @@ impl<'g> Rows<'g> {
         let (fold, f) = (&fold, &f);
         let partials: Vec<A> = match self.segmented() {
             None => map_items(parts, |c, mut part| {
-                let start = self.bounds[c];
-                let range = start..self.bounds[c + 1];
-                finish_chunk(range, &mut part, zero, fold, f, |i| {
-                    self.row_sum(start + i, x)
-                })
+                let range = self.bounds[c]..self.bounds[c + 1];
+                // Gather first, in a tight loop, then finish: keeps many loads in flight.
+                let pulled: Vec<f64> = range.clone().map(|v| self.row_sum(v, x)).collect();
+                finish_chunk(range, &mut part, zero, fold, f, |i| pulled[i])
             }),
             Some(segments) => segments.with_partials(x, |sums| {
                 map_items(parts, |c, mut part| {
