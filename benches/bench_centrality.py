@@ -37,12 +37,12 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import _graphs  # noqa: E402
+import _graphs
 
-from socialcrm import Graph  # noqa: E402
-from socialcrm import _core as core  # noqa: E402
-from socialcrm.exceptions import ConvergenceError  # noqa: E402
-from socialcrm.influence import (  # noqa: E402
+from socialcrm import Graph
+from socialcrm import _core as core
+from socialcrm.exceptions import ConvergenceError
+from socialcrm.influence import (
     constraint,
     eigenvector,
     hits,
@@ -75,7 +75,7 @@ def build(tool: str, edges: _graphs.Edges, directed: bool):
 
         G = nx.DiGraph() if directed else nx.Graph()
         G.add_nodes_from(range(n))
-        G.add_edges_from(zip(s.tolist(), t.tolist()))
+        G.add_edges_from(zip(s.tolist(), t.tolist(), strict=True))
         return G
     if tool == "igraph":
         import igraph as ig
@@ -92,7 +92,7 @@ def build(tool: str, edges: _graphs.Edges, directed: bool):
 
         G = rx.PyDiGraph(multigraph=False) if directed else rx.PyGraph(multigraph=False)
         G.add_nodes_from(range(n))
-        G.extend_from_edge_list(list(zip(s.tolist(), t.tolist())))
+        G.extend_from_edge_list(list(zip(s.tolist(), t.tolist(), strict=True)))
         return G
     raise ValueError(tool)
 
@@ -135,21 +135,24 @@ def peer_job(tool: str, measure: str, G, n: int, alpha: float) -> Callable[[], o
 
         def pr():
             a = nk.centrality.PageRank(
-                G, damp=0.85, tol=n * PR_TOL, distributeSinks=nk.centrality.SinkHandling.DistributeSinks
+                G,
+                damp=0.85,
+                tol=n * PR_TOL,
+                distributeSinks=nk.centrality.SinkHandling.DistributeSinks,
             )
             a.norm = nk.centrality.Norm.L1_NORM
             return a.run().scores()
 
         jobs = {
             "pagerank": pr,
-            "katz": lambda: nk.centrality.KatzCentrality(G, alpha, 1.0, n * KATZ_TOL)
-            .run()
-            .scores(),
+            "katz": lambda: (
+                nk.centrality.KatzCentrality(G, alpha, 1.0, n * KATZ_TOL).run().scores()
+            ),
             "kcore": lambda: nk.centrality.CoreDecomposition(G).run().scores(),
         }
         if not G.isDirected():
-            jobs["eigenvector"] = (
-                lambda: nk.centrality.EigenvectorCentrality(G, EIG_TOL).run().scores()
+            jobs["eigenvector"] = lambda: (
+                nk.centrality.EigenvectorCentrality(G, EIG_TOL).run().scores()
             )
         return jobs.get(measure)
     if tool == "rustworkx":
@@ -233,9 +236,7 @@ def run(quick: bool, repeats: int) -> dict:
         if is_lfr:
             versions[True] = _graphs.directed(undirected_edges)
         for directed, edges in versions.items():
-            measures = [
-                m for m in MEASURES if (m in DIRECTED_MEASURES) == directed or not is_lfr
-            ]
+            measures = [m for m in MEASURES if (m in DIRECTED_MEASURES) == directed or not is_lfr]
             if not measures:
                 continue
             label = f"{name}{' (directed)' if directed else ''}"
@@ -296,7 +297,9 @@ def markdown(result: dict) -> str:
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in result["rows"]:
         cells = [r["graph"], r["measure"], fmt(r["socialcrm_1t"]), fmt(r["socialcrm"])]
-        cells += [fmt(r.get(t)) if t in r else ("error" if f"{t}_error" in r else "-") for t in PEERS]
+        cells += [
+            fmt(r.get(t)) if t in r else ("error" if f"{t}_error" in r else "-") for t in PEERS
+        ]
         ratio = r.get("ratio")
         cells.append("-" if ratio is None else f"{ratio:.2f} ({r['fastest_peer']})")
         cells.append("-" if ratio is None else f"{r['ratio_1t']:.2f}")

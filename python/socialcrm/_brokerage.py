@@ -259,6 +259,11 @@ def effective_size(
     On an unweighted undirected graph this is Borgatti's :math:`E_i = n - 2t/n`, with
     :math:`n` contacts and :math:`t` ties among them. Self-loops are ignored.
 
+    This is what networkx computes node by node (``effective_size(G, nodes=...)``). Its default
+    whole-graph path divides :math:`m_{jq}` by the strongest tie of :math:`q` instead of
+    :math:`j`, which departs from Burt on weighted and on directed graphs; the two agree on
+    unweighted undirected graphs.
+
     References
     ----------
     .. [1] R. Burt, *Structural Holes: The Social Structure of Competition*, Harvard University

@@ -17,8 +17,8 @@ __all__ = ["degree"]
 from ._brokerage import constraint, effective_size, efficiency, hierarchy, kcore, structural_holes
 from ._centrality import eigenvector, hits, katz, pagerank
 
-__all__ += ["pagerank", "katz", "eigenvector", "hits", "kcore", "structural_holes"]
-__all__ += ["constraint", "effective_size", "hierarchy", "efficiency"]
+__all__ += ["eigenvector", "hits", "katz", "kcore", "pagerank", "structural_holes"]
+__all__ += ["constraint", "effective_size", "efficiency", "hierarchy"]
 
 # -- paths --
 

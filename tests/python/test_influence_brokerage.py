@@ -56,7 +56,7 @@ def to_nx(g, *, loops=False):
     G = nx.DiGraph() if g.directed else nx.Graph()
     G.add_nodes_from(g.nodes)
     e = g.to_pandas()
-    G.add_weighted_edges_from(zip(e["source"], e["target"], e["weight"]))
+    G.add_weighted_edges_from(zip(e["source"], e["target"], e["weight"], strict=True))
     if not loops:
         G.remove_edges_from(list(nx.selfloop_edges(G)))
     return G
@@ -67,7 +67,7 @@ def to_igraph(g):
     code = pd.Series(np.arange(len(g.nodes)), index=g.nodes)
     G = ig.Graph(
         n=len(g.nodes),
-        edges=list(zip(code[e["source"]], code[e["target"]])),
+        edges=list(zip(code[e["source"]], code[e["target"]], strict=True)),
         directed=g.directed,
     )
     G.es["weight"] = e["weight"].to_numpy()
@@ -133,8 +133,8 @@ def test_constraint_matches_networkx_and_igraph(seed, directed, weighted):
     assert_close(ours, nx.constraint(G, weight=wk))
     assert_close(ours, per_node(nx.constraint, G, wk))
     # igraph ignores self-loops too and, without weights, counts every edge as 1.
-    I = to_igraph(g)
-    theirs = I.constraint(weights="weight" if weighted else None)
+    ig_graph = to_igraph(g)
+    theirs = ig_graph.constraint(weights="weight" if weighted else None)
     assert_close(ours, pd.Series(theirs, index=g.nodes))
 
 
@@ -231,7 +231,9 @@ def test_hierarchy_and_efficiency_match_burt_from_networkx_local_constraints(
         n = len(contacts)
         assert sh.loc[v, "n_contacts"] == n
         if n == 0:
-            assert sh.loc[v, ["constraint", "effective_size", "efficiency", "hierarchy"]].isna().all()
+            assert (
+                sh.loc[v, ["constraint", "effective_size", "efficiency", "hierarchy"]].isna().all()
+            )
             continue
         assert sh.loc[v, "efficiency"] == pytest.approx(es[v] / n, rel=RTOL)
         c = np.array([nx.local_constraint(G, v, u, weight=wk) for u in contacts])
@@ -286,9 +288,8 @@ def test_decayed_weight_is_used():
     g = Graph.from_pandas(df, timestamp="time", half_life="30D", directed=False)
     G = to_nx(g)
     e = g.to_pandas()
-    nx.set_edge_attributes(
-        G, {(a, b): w for a, b, w in zip(e["source"], e["target"], e["decayed_weight"])}, "d"
-    )
+    decayed = zip(e["source"], e["target"], e["decayed_weight"], strict=True)
+    nx.set_edge_attributes(G, {(a, b): w for a, b, w in decayed}, "d")
     assert_close(constraint(g, weight="decayed"), nx.constraint(G, weight="d"))
     assert not np.allclose(constraint(g, weight="decayed"), constraint(g, weight=False))
 
