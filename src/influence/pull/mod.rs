@@ -12,7 +12,7 @@ use crate::graph::{EdgeWeight, Graph, InSlots};
 use rayon::prelude::*;
 use segments::{MIN_SEGMENTED_NODES, Segments};
 use std::borrow::Cow;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 mod segments;
 
@@ -56,6 +56,8 @@ pub(crate) struct Rows<'g> {
     bounds: Vec<usize>,
     /// Cache-blocked copy for large graphs, built by the first [`Rows::sweep`].
     segments: OnceLock<Option<Segments>>,
+    /// Row sums of the current sweep, kept between sweeps so iterations do not allocate.
+    scratch: Mutex<Vec<f64>>,
 }
 
 impl<'g> Rows<'g> {
@@ -114,6 +116,7 @@ impl<'g> Rows<'g> {
             weights,
             bounds,
             segments: OnceLock::new(),
+            scratch: Mutex::new(Vec::new()),
         }
     }
 
@@ -160,20 +163,26 @@ impl<'g> Rows<'g> {
         F: Fn(usize, f64) -> ([f64; M], A) + Sync,
         G: Fn(A, A) -> A + Sync,
     {
-        let parts = split_chunks(outs, &self.bounds);
+        let mut scratch = self.scratch.lock().unwrap_or_else(|e| e.into_inner());
+        scratch.resize(self.n(), 0.0);
+        let parts: Vec<_> = split_chunks(outs, &self.bounds)
+            .into_iter()
+            .zip(split_chunks([&mut scratch[..]], &self.bounds))
+            .collect();
         let (fold, f) = (&fold, &f);
         let partials: Vec<A> = match self.segmented() {
-            None => map_items(parts, |c, mut part| {
+            None => map_items(parts, |c, (mut part, [pulled])| {
                 let range = self.bounds[c]..self.bounds[c + 1];
                 // Gather first, in a tight loop, then finish: keeps many loads in flight.
-                let pulled: Vec<f64> = range.clone().map(|v| self.row_sum(v, x)).collect();
+                for (i, p) in pulled.iter_mut().enumerate() {
+                    *p = self.row_sum(range.start + i, x);
+                }
                 finish_chunk(range, &mut part, zero, fold, f, |i| pulled[i])
             }),
             Some(segments) => segments.with_partials(x, |sums| {
-                map_items(parts, |c, mut part| {
+                map_items(parts, |c, (mut part, [pulled])| {
                     let range = self.bounds[c]..self.bounds[c + 1];
-                    let mut pulled = vec![0.0; range.len()];
-                    sums.merge(range.start, &mut pulled);
+                    sums.merge(range.start, pulled);
                     finish_chunk(range, &mut part, zero, fold, f, |i| pulled[i])
                 })
             }),
