@@ -11,8 +11,15 @@ __all__ = [
     "code_strings",
     "degree",
     "edge_table",
+    "eigenvector",
     "graph_stats",
+    "hits",
     "induced_subgraph",
+    "katz",
+    "kcore",
+    "pagerank",
+    "spectral_radius",
+    "structural_holes",
     "tie_pairs",
     "to_undirected",
 ]
@@ -69,6 +76,69 @@ def degree(g: CsrGraph) -> tuple[_U32, _U32, _F64, _F64]: ...
 def check_panic_handling() -> None: ...
 
 # -- centrality --
+def pagerank(
+    g: CsrGraph,
+    *,
+    damping: float = 0.85,
+    personalization: _F64 | None = None,
+    weight: str = "weight",
+    tol: float = 1e-6,
+    max_iter: int = 100,
+    n_threads: int | None = None,
+    progress: Callable[[int, int], object] | None = None,
+) -> tuple[_F64, int, float]: ...
+def katz(
+    g: CsrGraph,
+    *,
+    alpha: float,
+    beta: float = 1.0,
+    weight: str = "weight",
+    normalized: bool = True,
+    tol: float = 1e-6,
+    max_iter: int = 1000,
+    n_threads: int | None = None,
+    progress: Callable[[int, int], object] | None = None,
+) -> tuple[_F64, int, float]: ...
+def spectral_radius(
+    g: CsrGraph,
+    *,
+    weight: str = "weight",
+    max_iter: int = 10000,
+    stop_below: float | None = None,
+    n_threads: int | None = None,
+    progress: Callable[[int, int], object] | None = None,
+) -> tuple[float, float, bool, int]: ...
+def eigenvector(
+    g: CsrGraph,
+    *,
+    weight: str = "weight",
+    tol: float = 1e-6,
+    max_iter: int = 100,
+    n_threads: int | None = None,
+    progress: Callable[[int, int], object] | None = None,
+) -> tuple[_F64, int, float]: ...
+def hits(
+    g: CsrGraph,
+    *,
+    weight: str = "weight",
+    tol: float = 1e-8,
+    max_iter: int = 100,
+    n_threads: int | None = None,
+    progress: Callable[[int, int], object] | None = None,
+) -> tuple[_F64, _F64, int, float]: ...
+def kcore(
+    g: CsrGraph,
+    *,
+    n_threads: int | None = None,
+    progress: Callable[[int, int], object] | None = None,
+) -> _U32: ...
+def structural_holes(
+    g: CsrGraph,
+    *,
+    weight: str = "weight",
+    n_threads: int | None = None,
+    progress: Callable[[int, int], object] | None = None,
+) -> tuple[_F64, _F64, _F64, _F64, _U32]: ...
 
 # -- paths --
 

@@ -14,6 +14,11 @@ from .graph import Graph
 __all__ = ["degree"]
 
 # -- centrality --
+from ._brokerage import constraint, effective_size, efficiency, hierarchy, kcore, structural_holes
+from ._centrality import eigenvector, hits, katz, pagerank
+
+__all__ += ["eigenvector", "hits", "katz", "kcore", "pagerank", "structural_holes"]
+__all__ += ["constraint", "effective_size", "efficiency", "hierarchy"]
 
 # -- paths --
 

@@ -28,6 +28,203 @@ pub fn degree<'py>(py: Python<'py>, g: &Bound<'py, CsrGraph>) -> PyResult<Degree
 
 // -- centrality --
 
+type Scores<'py> = (Bound<'py, PyArray1<f64>>, usize, f64);
+
+/// PageRank: (scores, iterations, residual).
+#[pyfunction]
+#[pyo3(signature = (g, *, damping=0.85, personalization=None, weight="weight", tol=1e-6,
+    max_iter=100, n_threads=None, progress=None))]
+#[allow(clippy::too_many_arguments)]
+pub fn pagerank<'py>(
+    py: Python<'py>,
+    g: &Bound<'py, CsrGraph>,
+    damping: f64,
+    personalization: Option<numpy::PyReadonlyArray1<'py, f64>>,
+    weight: &str,
+    tol: f64,
+    max_iter: usize,
+    n_threads: Option<usize>,
+    progress: Option<Bound<'py, PyAny>>,
+) -> PyResult<Scores<'py>> {
+    let weight = super::graph::edge_weight(weight)?;
+    let cfg = influence::PageRankConfig {
+        damping,
+        tol,
+        max_iter,
+        weight,
+    };
+    let p = personalization.as_ref().map(|p| p.as_slice()).transpose()?;
+    let inner = &g.get().inner;
+    let r = run_detached(py, n_threads, progress, |ctl| {
+        influence::pagerank(inner, p, &cfg, ctl)
+    })?;
+    Ok((r.scores.into_pyarray(py), r.iterations, r.residual))
+}
+
+/// Katz centrality: (scores, iterations, residual).
+#[pyfunction]
+#[pyo3(signature = (g, *, alpha, beta=1.0, weight="weight", normalized=true, tol=1e-6,
+    max_iter=1000, n_threads=None, progress=None))]
+#[allow(clippy::too_many_arguments)]
+pub fn katz<'py>(
+    py: Python<'py>,
+    g: &Bound<'py, CsrGraph>,
+    alpha: f64,
+    beta: f64,
+    weight: &str,
+    normalized: bool,
+    tol: f64,
+    max_iter: usize,
+    n_threads: Option<usize>,
+    progress: Option<Bound<'py, PyAny>>,
+) -> PyResult<Scores<'py>> {
+    let weight = super::graph::edge_weight(weight)?;
+    let cfg = influence::KatzConfig {
+        alpha,
+        beta,
+        normalized,
+        tol,
+        max_iter,
+        weight,
+    };
+    let inner = &g.get().inner;
+    let r = run_detached(py, n_threads, progress, |ctl| {
+        influence::katz(inner, &cfg, ctl)
+    })?;
+    Ok((r.scores.into_pyarray(py), r.iterations, r.residual))
+}
+
+/// Spectral radius of the adjacency matrix: (estimate, upper bound, converged, iterations).
+#[pyfunction]
+#[pyo3(signature = (g, *, weight="weight", max_iter=10000, stop_below=None, n_threads=None,
+    progress=None))]
+pub fn spectral_radius<'py>(
+    py: Python<'py>,
+    g: &Bound<'py, CsrGraph>,
+    weight: &str,
+    max_iter: usize,
+    stop_below: Option<f64>,
+    n_threads: Option<usize>,
+    progress: Option<Bound<'py, PyAny>>,
+) -> PyResult<(f64, f64, bool, usize)> {
+    let weight = super::graph::edge_weight(weight)?;
+    let inner = &g.get().inner;
+    let r = run_detached(py, n_threads, progress, |ctl| {
+        influence::spectral_radius(inner, weight, max_iter, stop_below, ctl)
+    })?;
+    Ok((r.value, r.upper, r.converged, r.iterations))
+}
+
+/// Eigenvector centrality: (scores, iterations, residual).
+#[pyfunction]
+#[pyo3(signature = (g, *, weight="weight", tol=1e-6, max_iter=100, n_threads=None,
+    progress=None))]
+pub fn eigenvector<'py>(
+    py: Python<'py>,
+    g: &Bound<'py, CsrGraph>,
+    weight: &str,
+    tol: f64,
+    max_iter: usize,
+    n_threads: Option<usize>,
+    progress: Option<Bound<'py, PyAny>>,
+) -> PyResult<Scores<'py>> {
+    let weight = super::graph::edge_weight(weight)?;
+    let cfg = influence::EigenvectorConfig {
+        tol,
+        max_iter,
+        weight,
+    };
+    let inner = &g.get().inner;
+    let r = run_detached(py, n_threads, progress, |ctl| {
+        influence::eigenvector(inner, &cfg, ctl)
+    })?;
+    Ok((r.scores.into_pyarray(py), r.iterations, r.residual))
+}
+
+type HubsAuthorities<'py> = (
+    Bound<'py, PyArray1<f64>>,
+    Bound<'py, PyArray1<f64>>,
+    usize,
+    f64,
+);
+
+/// HITS: (hub, authority, iterations, residual).
+#[pyfunction]
+#[pyo3(signature = (g, *, weight="weight", tol=1e-8, max_iter=100, n_threads=None,
+    progress=None))]
+pub fn hits<'py>(
+    py: Python<'py>,
+    g: &Bound<'py, CsrGraph>,
+    weight: &str,
+    tol: f64,
+    max_iter: usize,
+    n_threads: Option<usize>,
+    progress: Option<Bound<'py, PyAny>>,
+) -> PyResult<HubsAuthorities<'py>> {
+    let weight = super::graph::edge_weight(weight)?;
+    let cfg = influence::HitsConfig {
+        tol,
+        max_iter,
+        weight,
+    };
+    let inner = &g.get().inner;
+    let r = run_detached(py, n_threads, progress, |ctl| {
+        influence::hits(inner, &cfg, ctl)
+    })?;
+    Ok((
+        r.hub.into_pyarray(py),
+        r.authority.into_pyarray(py),
+        r.iterations,
+        r.residual,
+    ))
+}
+
+/// Core number of every node.
+#[pyfunction]
+#[pyo3(signature = (g, *, n_threads=None, progress=None))]
+pub fn kcore<'py>(
+    py: Python<'py>,
+    g: &Bound<'py, CsrGraph>,
+    n_threads: Option<usize>,
+    progress: Option<Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyArray1<u32>>> {
+    let inner = &g.get().inner;
+    let cores = run_detached(py, n_threads, progress, |ctl| influence::kcore(inner, ctl))?;
+    Ok(cores.into_pyarray(py))
+}
+
+type HolesColumns<'py> = (
+    Bound<'py, PyArray1<f64>>,
+    Bound<'py, PyArray1<f64>>,
+    Bound<'py, PyArray1<f64>>,
+    Bound<'py, PyArray1<f64>>,
+    Bound<'py, PyArray1<u32>>,
+);
+
+/// Structural holes: constraint, effective size, hierarchy, efficiency, number of contacts.
+#[pyfunction]
+#[pyo3(signature = (g, *, weight="weight", n_threads=None, progress=None))]
+pub fn structural_holes<'py>(
+    py: Python<'py>,
+    g: &Bound<'py, CsrGraph>,
+    weight: &str,
+    n_threads: Option<usize>,
+    progress: Option<Bound<'py, PyAny>>,
+) -> PyResult<HolesColumns<'py>> {
+    let weight = super::graph::edge_weight(weight)?;
+    let inner = &g.get().inner;
+    let r = run_detached(py, n_threads, progress, |ctl| {
+        influence::structural_holes(inner, weight, ctl)
+    })?;
+    Ok((
+        r.constraint.into_pyarray(py),
+        r.effective_size.into_pyarray(py),
+        r.hierarchy.into_pyarray(py),
+        r.efficiency.into_pyarray(py),
+        r.n_contacts.into_pyarray(py),
+    ))
+}
+
 // -- paths --
 
 // -- diffusion --

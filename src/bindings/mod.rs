@@ -18,6 +18,10 @@ mod _core {
     use super::influence::degree;
 
     // -- centrality --
+    #[pymodule_export]
+    use super::influence::{
+        eigenvector, hits, katz, kcore, pagerank, spectral_radius, structural_holes,
+    };
 
     // -- paths --
 

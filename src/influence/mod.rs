@@ -5,6 +5,20 @@ mod degree;
 pub use degree::{Degrees, degree};
 
 // -- centrality: pagerank, katz, eigenvector, hits, kcore, structural holes --
+mod eigenvector;
+mod hits;
+mod katz;
+mod kcore;
+mod pagerank;
+mod pull;
+mod structural_holes;
+
+pub use eigenvector::{Eigenvector, EigenvectorConfig, eigenvector};
+pub use hits::{Hits, HitsConfig, hits};
+pub use katz::{Katz, KatzConfig, SPECTRAL_RADIUS_TOL, SpectralRadius, katz, spectral_radius};
+pub use kcore::kcore;
+pub use pagerank::{PageRank, PageRankConfig, pagerank};
+pub use structural_holes::{MutualAdjacency, StructuralHoles, structural_holes};
 
 // -- paths: betweenness (exact and sampled), harmonic closeness --
 

@@ -1,0 +1,340 @@
+"""Benchmark: PageRank, Katz, eigenvector, HITS, core numbers and constraint against the peers.
+
+Every tool builds its own graph from the same edge arrays (not timed) and then runs the measure;
+the best of a few runs is reported. Peers run as they do by default (NetworKit uses every core,
+the others one); socialcrm is reported on one thread and on its default (every core). Graphs:
+the real graphs of ``../shared/data`` (undirected) and LFR graphs of 10^4, 10^5 and 10^6 nodes;
+PageRank and HITS run on the directed version of each LFR graph (random directions, 30%
+reciprocated), the other measures on the undirected one. networkx only runs up to 10^4 nodes.
+
+Stopping rules are made comparable: PageRank, Katz and eigenvector use networkx's rule
+(L1 change below ``n * tol``) in socialcrm, networkx and rustworkx, and NetworKit gets the same
+L1 threshold where it has the option; igraph solves to its own fixed precision (PRPACK, ARPACK).
+Katz uses ``alpha = 0.5 / lambda_max`` everywhere.
+
+The last table is PageRank's time per iteration on the largest directed LFR graph against the
+memory-bandwidth bound: the bytes one iteration must move (the in-adjacency offsets and sources
+once, and the five node arrays it reads or writes: pulled values, old scores, inverse
+out-strengths, new scores, new pulled values) divided by the sustained read bandwidth of
+``_graphs.memory_bandwidth_gbs()``.
+
+Usage: ``python benches/bench_centrality.py [--quick] [--shared DIR] [--repeats N]``. Results go
+to ``bench-results/centrality.json`` and Markdown tables to stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _graphs
+
+from socialcrm import Graph
+from socialcrm import _core as core
+from socialcrm.exceptions import ConvergenceError
+from socialcrm.influence import (
+    constraint,
+    eigenvector,
+    hits,
+    katz,
+    kcore,
+    pagerank,
+)
+
+MEASURES = ["pagerank", "katz", "eigenvector", "hits", "kcore", "constraint"]
+DIRECTED_MEASURES = {"pagerank", "hits"}
+PEERS = ["networkx", "igraph", "networkit", "rustworkx"]
+NETWORKX_MAX_NODES = 10_000
+PR_TOL = 1e-10
+KATZ_TOL = 1e-10
+EIG_TOL = 1e-8
+HITS_TOL = 1e-8
+MAX_ITER = 10_000
+# A peer slower than this on one graph is not run on larger graphs for that measure.
+SLOW_SECONDS = 120.0
+
+
+# ---------------------------------------------------------------- graphs per tool
+def build(tool: str, edges: _graphs.Edges, directed: bool):
+    s, t, n = edges
+    if tool == "socialcrm":
+        df = pd.DataFrame({"source": s, "target": t})
+        return Graph.from_pandas(df, directed=directed, nodes=np.arange(n))
+    if tool == "networkx":
+        import networkx as nx
+
+        G = nx.DiGraph() if directed else nx.Graph()
+        G.add_nodes_from(range(n))
+        G.add_edges_from(zip(s.tolist(), t.tolist(), strict=True))
+        return G
+    if tool == "igraph":
+        import igraph as ig
+
+        return ig.Graph(n=n, edges=np.column_stack([s, t]).tolist(), directed=directed)
+    if tool == "networkit":
+        import networkit as nk
+
+        G = nk.Graph(n, weighted=False, directed=directed)
+        G.addEdges((s.astype(np.uint64), t.astype(np.uint64)))
+        return G
+    if tool == "rustworkx":
+        import rustworkx as rx
+
+        G = rx.PyDiGraph(multigraph=False) if directed else rx.PyGraph(multigraph=False)
+        G.add_nodes_from(range(n))
+        G.extend_from_edge_list(list(zip(s.tolist(), t.tolist(), strict=True)))
+        return G
+    raise ValueError(tool)
+
+
+# ---------------------------------------------------------------- one callable per tool/measure
+def socialcrm_job(measure: str, g, alpha: float, n_threads: int | None) -> Callable[[], object]:
+    kw = {"n_threads": n_threads}
+    return {
+        "pagerank": lambda: pagerank(g, weight=False, tol=PR_TOL, max_iter=MAX_ITER, **kw),
+        "katz": lambda: katz(g, alpha=alpha, weight=False, tol=KATZ_TOL, max_iter=MAX_ITER, **kw),
+        "eigenvector": lambda: eigenvector(g, weight=False, tol=EIG_TOL, max_iter=MAX_ITER, **kw),
+        "hits": lambda: hits(g, weight=False, tol=HITS_TOL, max_iter=MAX_ITER, **kw),
+        "kcore": lambda: kcore(g, **kw),
+        "constraint": lambda: constraint(g, weight=False, **kw),
+    }[measure]
+
+
+def peer_job(tool: str, measure: str, G, n: int, alpha: float) -> Callable[[], object] | None:
+    if tool == "networkx":
+        import networkx as nx
+
+        return {
+            "pagerank": lambda: nx.pagerank(G, tol=PR_TOL, max_iter=MAX_ITER, weight=None),
+            "katz": lambda: nx.katz_centrality(G, alpha=alpha, tol=KATZ_TOL, max_iter=MAX_ITER),
+            "eigenvector": lambda: nx.eigenvector_centrality(G, tol=EIG_TOL, max_iter=MAX_ITER),
+            "hits": lambda: nx.hits(G, tol=HITS_TOL, max_iter=MAX_ITER),
+            "kcore": lambda: nx.core_number(G),
+            "constraint": lambda: nx.constraint(G),
+        }[measure]
+    if tool == "igraph":
+        return {
+            "pagerank": lambda: G.pagerank(),
+            "eigenvector": lambda: G.eigenvector_centrality(scale=False),
+            "hits": lambda: (G.hub_score(), G.authority_score()),
+            "kcore": lambda: G.coreness(mode="all"),
+            "constraint": lambda: G.constraint(),
+        }.get(measure)
+    if tool == "networkit":
+        import networkit as nk
+
+        def pr():
+            a = nk.centrality.PageRank(
+                G,
+                damp=0.85,
+                tol=n * PR_TOL,
+                distributeSinks=nk.centrality.SinkHandling.DistributeSinks,
+            )
+            a.norm = nk.centrality.Norm.L1_NORM
+            return a.run().scores()
+
+        jobs = {
+            "pagerank": pr,
+            "katz": lambda: (
+                nk.centrality.KatzCentrality(G, alpha, 1.0, n * KATZ_TOL).run().scores()
+            ),
+            "kcore": lambda: nk.centrality.CoreDecomposition(G).run().scores(),
+        }
+        if not G.isDirected():
+            jobs["eigenvector"] = lambda: (
+                nk.centrality.EigenvectorCentrality(G, EIG_TOL).run().scores()
+            )
+        return jobs.get(measure)
+    if tool == "rustworkx":
+        import rustworkx as rx
+
+        if measure in ("pagerank", "hits") and not isinstance(G, rx.PyDiGraph):
+            return None  # rustworkx has them for directed graphs only
+        return {
+            "pagerank": lambda: rx.pagerank(G, tol=PR_TOL, max_iter=MAX_ITER),
+            "katz": lambda: rx.katz_centrality(G, alpha=alpha, tol=KATZ_TOL, max_iter=MAX_ITER),
+            "eigenvector": lambda: rx.eigenvector_centrality(G, tol=EIG_TOL, max_iter=MAX_ITER),
+            "hits": lambda: rx.hits(G, tol=HITS_TOL, max_iter=MAX_ITER),
+            "kcore": lambda: rx.core_number(G),
+        }.get(measure)
+    raise ValueError(tool)
+
+
+def best_time(job: Callable[[], object], repeats: int) -> float:
+    best = float("inf")
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            job()
+        best = min(best, time.perf_counter() - t0)
+        if best > SLOW_SECONDS / 4:
+            break
+    return best
+
+
+# ---------------------------------------------------------------- PageRank per iteration
+def pagerank_per_iteration(g: Graph, n_threads: int | None, repeats: int) -> float:
+    """Seconds per iteration, from the difference of two fixed iteration counts (tol = 0)."""
+
+    def run(k: int) -> Callable[[], object]:
+        def job():
+            try:
+                pagerank(g, weight=False, tol=0.0, max_iter=k, n_threads=n_threads)
+            except ConvergenceError:
+                pass
+
+        return job
+
+    return (best_time(run(60), repeats) - best_time(run(10), repeats)) / 50
+
+
+def bandwidth_row(name: str, g: Graph, n_edges: int, repeats: int) -> dict:
+    n = g.n_nodes
+    bytes_touched = 8 * (n + 1) + 4 * n_edges + 5 * 8 * n
+    gbs = _graphs.memory_bandwidth_gbs()
+    bound = bytes_touched / (gbs * 1e9)
+    one = pagerank_per_iteration(g, 1, repeats)
+    default = pagerank_per_iteration(g, None, repeats)
+    return {
+        "graph": name,
+        "n": n,
+        "m": n_edges,
+        "bytes_per_iteration": bytes_touched,
+        "bandwidth_gbs": gbs,
+        "bound_seconds": bound,
+        "seconds_per_iteration_1_thread": one,
+        "seconds_per_iteration_default": default,
+        "ratio_to_bound_1_thread": one / bound,
+        "ratio_to_bound_default": default / bound,
+    }
+
+
+# ---------------------------------------------------------------- driver
+def run(quick: bool, repeats: int) -> dict:
+    sizes = (10_000,) if quick else (10_000, 100_000, 1_000_000)
+    graphs = _graphs.bench_graphs(sizes)
+    if quick:
+        graphs = {k: v for k, v in graphs.items() if k in ("karate", "dolphins", "lfr_10000")}
+    rows: list[dict] = []
+    too_slow: set[tuple[str, str]] = set()
+    for name, undirected_edges in graphs.items():
+        n = undirected_edges[2]
+        reps = repeats if n <= 100_000 else max(1, repeats - 1)
+        is_lfr = name.startswith("lfr")
+        versions = {False: undirected_edges}
+        if is_lfr:
+            versions[True] = _graphs.directed(undirected_edges)
+        for directed, edges in versions.items():
+            measures = [m for m in MEASURES if (m in DIRECTED_MEASURES) == directed or not is_lfr]
+            if not measures:
+                continue
+            label = f"{name}{' (directed)' if directed else ''}"
+            g = build("socialcrm", edges, directed)
+            lam = core.spectral_radius(g._csr, weight="none")[0]
+            alpha = 0.5 / lam if lam > 0 else 0.1
+            print(f"# {label}: {g.n_nodes} nodes, {g.n_edges} edges", file=sys.stderr)
+            tools = {}
+            for tool in PEERS:
+                if tool == "networkx" and n > NETWORKX_MAX_NODES:
+                    continue
+                tools[tool] = build(tool, edges, directed)
+            for measure in measures:
+                row = {"graph": label, "n": g.n_nodes, "m": g.n_edges, "measure": measure}
+                sc1 = socialcrm_job(measure, g, alpha, 1)
+                row["socialcrm_1t"] = best_time(sc1, reps)
+                row["socialcrm"] = best_time(socialcrm_job(measure, g, alpha, None), reps)
+                if measure in ("pagerank", "katz", "eigenvector", "hits"):
+                    row["iterations"] = sc1().attrs["iterations"]
+                for tool, G in tools.items():
+                    job = peer_job(tool, measure, G, g.n_nodes, alpha)
+                    if job is None or (tool, measure) in too_slow:
+                        continue
+                    try:
+                        row[tool] = best_time(job, reps)
+                    except Exception as err:  # a peer failing is reported, not fatal
+                        row[f"{tool}_error"] = f"{type(err).__name__}: {err}"[:120]
+                        continue
+                    if row[tool] > SLOW_SECONDS:
+                        too_slow.add((tool, measure))
+                peers = [row[t] for t in PEERS if t in row]
+                if peers:
+                    fastest = min(peers)
+                    row["fastest_peer"] = next(t for t in PEERS if row.get(t) == fastest)
+                    row["ratio"] = row["socialcrm"] / fastest
+                    row["ratio_1t"] = row["socialcrm_1t"] / fastest
+                rows.append(row)
+                print(f"  {measure}: {json.dumps(row)}", file=sys.stderr)
+    big = max((k for k in graphs if k.startswith("lfr")), key=lambda k: graphs[k][2])
+    d = _graphs.directed(graphs[big])
+    gd = build("socialcrm", d, True)
+    bw = bandwidth_row(f"{big} (directed)", gd, gd.n_edges, repeats)
+    return {
+        "machine": {"platform": platform.platform(), "python": sys.version.split()[0]},
+        "rows": rows,
+        "pagerank_bandwidth": bw,
+    }
+
+
+def fmt(x: float | None) -> str:
+    if x is None or (isinstance(x, float) and np.isnan(x)):
+        return "-"
+    return f"{x * 1e3:.2f} ms" if x < 1 else f"{x:.2f} s"
+
+
+def markdown(result: dict) -> str:
+    head = ["graph", "measure", "socialcrm 1 thread", "socialcrm", *PEERS, "ratio", "ratio 1t"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in result["rows"]:
+        cells = [r["graph"], r["measure"], fmt(r["socialcrm_1t"]), fmt(r["socialcrm"])]
+        cells += [
+            fmt(r.get(t)) if t in r else ("error" if f"{t}_error" in r else "-") for t in PEERS
+        ]
+        ratio = r.get("ratio")
+        cells.append("-" if ratio is None else f"{ratio:.2f} ({r['fastest_peer']})")
+        cells.append("-" if ratio is None else f"{r['ratio_1t']:.2f}")
+        lines.append("| " + " | ".join(cells) + " |")
+    bw = result["pagerank_bandwidth"]
+    lines += [
+        "",
+        f"PageRank per iteration on {bw['graph']} ({bw['n']} nodes, {bw['m']} edges): "
+        f"{bw['bytes_per_iteration'] / 1e6:.1f} MB touched per iteration, "
+        f"bandwidth {bw['bandwidth_gbs']:.1f} GB/s, bound {fmt(bw['bound_seconds'])}.",
+        "",
+        "| threads | seconds per iteration | ratio to bound |",
+        "|---|---|---|",
+        f"| 1 | {fmt(bw['seconds_per_iteration_1_thread'])} | "
+        f"{bw['ratio_to_bound_1_thread']:.2f} |",
+        f"| default | {fmt(bw['seconds_per_iteration_default'])} | "
+        f"{bw['ratio_to_bound_default']:.2f} |",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small graphs only")
+    parser.add_argument("--repeats", type=int, default=3, help="runs per measurement (best)")
+    parser.add_argument("--shared", type=Path, help="folder of the real graphs")
+    args = parser.parse_args()
+    if args.shared is not None:
+        _graphs.SHARED = args.shared
+    result = run(args.quick, args.repeats)
+    out = _graphs.ROOT / "bench-results" / "centrality.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2))
+    print(markdown(result))
+
+
+if __name__ == "__main__":
+    main()

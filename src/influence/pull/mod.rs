@@ -1,0 +1,445 @@
+//! Sparse matrix-vector products in "pull" form, shared by the spectral centralities.
+//!
+//! A [`Rows`] holds one row per node: the neighbours whose values flow into it and the weight of
+//! each edge. `incoming` rows give `A^T x` (node `v` pulls from every `u -> v`), `outgoing` rows
+//! give `A x`. Each output element is one sequential sum over its row, and per-node side results
+//! (residuals, norms, dangling mass) are folded within fixed chunks whose bounds depend only on
+//! the graph, then across chunks in chunk order, so results are bit-identical on any number of
+//! threads.
+
+use crate::error::CoreResult;
+use crate::graph::{EdgeWeight, Graph, InSlots};
+use rayon::prelude::*;
+use segments::{MIN_SEGMENTED_NODES, Segments};
+use std::borrow::Cow;
+use std::sync::{Mutex, OnceLock};
+
+mod segments;
+
+/// Work units (nodes plus edges) below which a chunk is not worth a task of its own.
+const MIN_CHUNK_WORK: usize = 16_384;
+
+/// Entries per chunk of the element-wise reductions ([`l2_norm`], [`sum`]), as in
+/// [`crate::parallel::stable_sum`].
+const REDUCE_CHUNK: usize = 4096;
+
+/// `f(i, item)` for every item, in parallel when there is more than one. A single item runs on
+/// the calling thread: handing it to the pool costs a thread wake-up, which dominates on small
+/// graphs (and takes milliseconds on a loaded machine). Results come back in item order.
+pub(crate) fn map_items<T: Send, R: Send>(
+    items: Vec<T>,
+    f: impl Fn(usize, T) -> R + Sync + Send,
+) -> Vec<R> {
+    if items.len() <= 1 {
+        items
+            .into_iter()
+            .enumerate()
+            .map(|(i, t)| f(i, t))
+            .collect()
+    } else {
+        items
+            .into_par_iter()
+            .enumerate()
+            .map(|(i, t)| f(i, t))
+            .collect()
+    }
+}
+
+/// CSR rows of a graph's adjacency or transposed adjacency, with the chosen edge weight.
+#[derive(Debug)]
+pub(crate) struct Rows<'g> {
+    offsets: Cow<'g, [usize]>,
+    nbrs: Cow<'g, [u32]>,
+    /// `None` when every edge weighs 1.
+    weights: Option<Cow<'g, [f64]>>,
+    /// Chunk boundaries over `0..n` (first 0, last n).
+    bounds: Vec<usize>,
+    /// Cache-blocked copy for large graphs, built by the first [`Rows::sweep`].
+    segments: OnceLock<Option<Segments>>,
+    /// Row sums of the current sweep, kept between sweeps so iterations do not allocate.
+    scratch: Mutex<Vec<f64>>,
+}
+
+impl<'g> Rows<'g> {
+    /// Row `v` lists every `u` with an edge `u -> v` (each undirected edge both ways, a
+    /// self-loop once): the rows of `A^T`.
+    pub(crate) fn incoming(g: &'g Graph, which: EdgeWeight) -> CoreResult<Self> {
+        let w = g.edge_weights(which)?;
+        if !g.is_directed() {
+            return Ok(Self::outgoing_with(g, w));
+        }
+        let n = g.n_nodes();
+        let mut offsets = Vec::with_capacity(n + 1);
+        let mut nbrs = Vec::with_capacity(g.n_slots());
+        let mut weights = w.map(|_| Vec::with_capacity(g.n_slots()));
+        offsets.push(0);
+        for v in 0..n {
+            let (src, slots) = g.in_neighbors(v);
+            nbrs.extend_from_slice(src);
+            if let (Some(out), Some(w)) = (weights.as_mut(), w) {
+                match slots {
+                    InSlots::Listed(s) => out.extend(s.iter().map(|&e| w[e as usize])),
+                    InSlots::Range(r) => out.extend_from_slice(&w[r]),
+                }
+            }
+            offsets.push(nbrs.len());
+        }
+        Ok(Self::new(
+            Cow::Owned(offsets),
+            Cow::Owned(nbrs),
+            weights.map(Cow::Owned),
+        ))
+    }
+
+    /// Row `u` lists every `v` with an edge `u -> v`: the rows of `A`.
+    pub(crate) fn outgoing(g: &'g Graph, which: EdgeWeight) -> CoreResult<Self> {
+        Ok(Self::outgoing_with(g, g.edge_weights(which)?))
+    }
+
+    fn outgoing_with(g: &'g Graph, w: Option<&'g [f64]>) -> Self {
+        Self::new(
+            Cow::Borrowed(g.offsets()),
+            Cow::Borrowed(g.targets()),
+            w.map(Cow::Borrowed),
+        )
+    }
+
+    fn new(
+        offsets: Cow<'g, [usize]>,
+        nbrs: Cow<'g, [u32]>,
+        weights: Option<Cow<'g, [f64]>>,
+    ) -> Self {
+        let bounds = chunk_bounds(&offsets);
+        Self {
+            offsets,
+            nbrs,
+            weights,
+            bounds,
+            segments: OnceLock::new(),
+            scratch: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Number of rows (nodes).
+    pub(crate) fn n(&self) -> usize {
+        self.offsets.len().saturating_sub(1)
+    }
+
+    /// Neighbours of row `v` and their weights (`None`: all 1).
+    pub(crate) fn row(&self, v: usize) -> (&[u32], Option<&[f64]>) {
+        let r = self.offsets[v]..self.offsets[v + 1];
+        (&self.nbrs[r.clone()], self.weights.as_ref().map(|w| &w[r]))
+    }
+
+    /// Sum of the weights of each row (the out-strength for `outgoing` rows), summed in row order.
+    pub(crate) fn row_sums(&self) -> Vec<f64> {
+        let row_sum = |v: usize| match self.row(v) {
+            (nb, None) => nb.len() as f64,
+            (_, Some(w)) => w.iter().fold(0.0, |a, x| a + x),
+        };
+        let ranges: Vec<_> = self.bounds.windows(2).map(|w| w[0]..w[1]).collect();
+        map_items(ranges, |_, r| r.map(row_sum).collect::<Vec<_>>())
+            .into_iter()
+            .flatten()
+            .collect()
+    }
+
+    /// For every row `v`: `(outs[k][v] for k, term) = f(v, sum_j w_vj x[j])`, where the sum runs
+    /// over the row in stored order. The per-node `term`s are folded with `fold` from `zero`,
+    /// sequentially within each chunk and then across chunks in chunk order, so the result is
+    /// the same on any number of threads whenever `fold` is applied in a fixed order.
+    ///
+    /// Every slice in `outs` must have one entry per row, and `x` one per column.
+    pub(crate) fn sweep<const M: usize, A, F, G>(
+        &self,
+        x: &[f64],
+        outs: [&mut [f64]; M],
+        zero: A,
+        fold: G,
+        f: F,
+    ) -> A
+    where
+        A: Copy + Send + Sync,
+        F: Fn(usize, f64) -> ([f64; M], A) + Sync,
+        G: Fn(A, A) -> A + Sync,
+    {
+        let mut scratch = self.scratch.lock().unwrap_or_else(|e| e.into_inner());
+        scratch.resize(self.n(), 0.0);
+        let parts: Vec<_> = split_chunks(outs, &self.bounds)
+            .into_iter()
+            .zip(split_chunks([&mut scratch[..]], &self.bounds))
+            .collect();
+        let (fold, f) = (&fold, &f);
+        let partials: Vec<A> = match self.segmented() {
+            None => map_items(parts, |c, (mut part, [pulled])| {
+                let range = self.bounds[c]..self.bounds[c + 1];
+                // Gather first, in a tight loop, then finish: keeps many loads in flight.
+                for (i, p) in pulled.iter_mut().enumerate() {
+                    *p = self.row_sum(range.start + i, x);
+                }
+                finish_chunk(range, &mut part, zero, fold, f, |i| pulled[i])
+            }),
+            Some(segments) => segments.with_partials(x, |sums| {
+                map_items(parts, |c, (mut part, [pulled])| {
+                    let range = self.bounds[c]..self.bounds[c + 1];
+                    sums.merge(range.start, pulled);
+                    finish_chunk(range, &mut part, zero, fold, f, |i| pulled[i])
+                })
+            }),
+        };
+        partials.into_iter().fold(zero, fold)
+    }
+
+    /// `sum_j w_vj x[j]` over row `v` in stored order.
+    #[inline]
+    fn row_sum(&self, v: usize, x: &[f64]) -> f64 {
+        let r = self.offsets[v]..self.offsets[v + 1];
+        match &self.weights {
+            None => gather(&self.nbrs[r], x),
+            Some(w) => gather_weighted(&self.nbrs[r.clone()], &w[r], x),
+        }
+    }
+
+    /// The cache-blocked rows, on graphs large enough to need them.
+    fn segmented(&self) -> Option<&Segments> {
+        if self.n() < MIN_SEGMENTED_NODES {
+            return None;
+        }
+        self.segments
+            .get_or_init(|| Segments::new(&self.offsets, &self.nbrs, self.weights.as_deref()))
+            .as_ref()
+    }
+
+    /// Applies `f(v, &mut out[v])` to every node in the fixed chunks, folding the returned
+    /// terms like [`Rows::sweep`] (for element-wise passes that need no row sums).
+    pub(crate) fn map_nodes<A, F, G>(&self, out: &mut [f64], zero: A, fold: G, f: F) -> A
+    where
+        A: Copy + Send + Sync,
+        F: Fn(usize, &mut f64) -> A + Sync,
+        G: Fn(A, A) -> A + Sync,
+    {
+        let parts = split_chunks([out], &self.bounds);
+        let partials: Vec<A> = map_items(parts, |c, [part]| {
+            let start = self.bounds[c];
+            part.iter_mut()
+                .enumerate()
+                .fold(zero, |acc, (i, o)| fold(acc, f(start + i, o)))
+        });
+        partials.into_iter().fold(zero, fold)
+    }
+}
+
+/// Writes the node values of the rows `range` (chunk-local slices `part`) from their row sums
+/// `pulled(i)`, folding the per-node terms in row order.
+#[inline]
+fn finish_chunk<const M: usize, A: Copy>(
+    range: std::ops::Range<usize>,
+    part: &mut [&mut [f64]; M],
+    zero: A,
+    fold: &impl Fn(A, A) -> A,
+    f: &impl Fn(usize, f64) -> ([f64; M], A),
+    pulled: impl Fn(usize) -> f64,
+) -> A {
+    let mut acc = zero;
+    for i in 0..range.len() {
+        let (vals, term) = f(range.start + i, pulled(i));
+        for (out, val) in part.iter_mut().zip(vals) {
+            out[i] = val;
+        }
+        acc = fold(acc, term);
+    }
+    acc
+}
+
+/// `sum_j x[nbrs[j]]` in row order. (Four interleaved partial sums were measured no faster on
+/// a 10^6-node graph: the loads, not the addition chain, set the pace.)
+#[inline]
+fn gather(nbrs: &[u32], x: &[f64]) -> f64 {
+    nbrs.iter().fold(0.0, |a, &u| a + x[u as usize])
+}
+
+#[inline]
+fn gather_weighted(nbrs: &[u32], w: &[f64], x: &[f64]) -> f64 {
+    nbrs.iter()
+        .zip(w)
+        .fold(0.0, |a, (&u, &w)| a + w * x[u as usize])
+}
+
+/// Splits each of the `M` output slices at `bounds`, giving one `[&mut [f64]; M]` per chunk.
+fn split_chunks<'a, const M: usize>(
+    outs: [&'a mut [f64]; M],
+    bounds: &[usize],
+) -> Vec<[&'a mut [f64]; M]> {
+    let mut rests = outs;
+    let mut parts = Vec::with_capacity(bounds.len().saturating_sub(1));
+    for w in bounds.windows(2) {
+        let len = w[1] - w[0];
+        let heads = std::array::from_fn(|k| {
+            let (head, tail) = std::mem::take(&mut rests[k]).split_at_mut(len);
+            rests[k] = tail;
+            head
+        });
+        parts.push(heads);
+    }
+    parts
+}
+
+/// Chunk bounds over the rows balancing nodes plus entries, at most
+/// [`crate::parallel::WORK_CHUNKS`] chunks and none smaller than [`MIN_CHUNK_WORK`] units
+/// (small graphs run as one chunk). Depends only on `offsets`.
+fn chunk_bounds(offsets: &[usize]) -> Vec<usize> {
+    let n = offsets.len().saturating_sub(1);
+    let total = n + offsets.last().copied().unwrap_or(0);
+    let parts = (total / MIN_CHUNK_WORK).clamp(1, crate::parallel::WORK_CHUNKS);
+    let work = |v: usize| offsets[v] + v;
+    let mut bounds = vec![0];
+    for k in 1..parts {
+        let goal = (total as u128 * k as u128 / parts as u128) as usize;
+        // First row whose cumulative work reaches the goal (work is increasing in v).
+        let (mut lo, mut hi) = (0, n);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if work(mid) < goal {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        if lo > *bounds.last().unwrap_or(&0) && lo < n {
+            bounds.push(lo);
+        }
+    }
+    bounds.push(n);
+    bounds
+}
+
+/// `sum_i g(x_i)` over fixed chunks of [`REDUCE_CHUNK`] entries folded in order: the same bits
+/// whether the chunks run in parallel or (for one chunk) on the calling thread.
+fn chunked_sum(x: &[f64], g: impl Fn(f64) -> f64 + Sync) -> f64 {
+    let chunk_sum = |c: &[f64]| c.iter().fold(0.0, |s, &v| s + g(v));
+    let partials: Vec<f64> = if x.len() <= REDUCE_CHUNK {
+        x.chunks(REDUCE_CHUNK).map(chunk_sum).collect()
+    } else {
+        x.par_chunks(REDUCE_CHUNK).map(chunk_sum).collect()
+    };
+    partials.iter().fold(0.0, |s, p| s + p)
+}
+
+/// Deterministic sum, bit-identical to [`crate::parallel::stable_sum`].
+pub(crate) fn sum(x: &[f64]) -> f64 {
+    chunked_sum(x, |v| v)
+}
+
+/// Deterministic Euclidean norm (fixed chunks, chunk-ordered fold).
+pub(crate) fn l2_norm(x: &[f64]) -> f64 {
+    chunked_sum(x, |v| v * v).sqrt()
+}
+
+/// Largest entry (0 for an empty slice); exact in any order.
+pub(crate) fn max_entry(x: &[f64]) -> f64 {
+    if x.len() <= REDUCE_CHUNK {
+        x.iter().copied().fold(0.0, f64::max)
+    } else {
+        x.par_iter().copied().reduce(|| 0.0, f64::max)
+    }
+}
+
+/// Multiplies every entry by `factor`.
+pub(crate) fn scale(x: &mut [f64], factor: f64) {
+    if x.len() <= REDUCE_CHUNK {
+        x.iter_mut().for_each(|v| *v *= factor);
+    } else {
+        x.par_iter_mut().for_each(|v| *v *= factor);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::test_graph;
+    use crate::parallel::{stable_sum, with_threads};
+
+    fn sum_fold(a: f64, b: f64) -> f64 {
+        a + b
+    }
+
+    #[test]
+    fn incoming_rows_are_the_transpose_with_weights() {
+        // 0->1 (1), 0->2 (2), 2->1 (4), 1->1 (8).
+        let (s, t, w) = ([0u32, 0, 2, 1], [1u32, 2, 1, 1], [1.0, 2.0, 4.0, 8.0]);
+        let g = test_graph(&s, &t, Some(&w), 3, true);
+        let rows = Rows::incoming(&g, EdgeWeight::Summed).unwrap();
+        assert_eq!(rows.row(0), (&[][..], Some(&[][..])));
+        assert_eq!(rows.row(1), (&[0u32, 1, 2][..], Some(&[1.0, 8.0, 4.0][..])));
+        assert_eq!(rows.row(2), (&[0u32][..], Some(&[2.0][..])));
+        let out = Rows::outgoing(&g, EdgeWeight::Unit).unwrap();
+        assert_eq!(out.row_sums(), vec![2.0, 1.0, 1.0]);
+    }
+
+    #[test]
+    fn sweep_computes_matrix_vector_products_and_folds_terms() {
+        let (s, t, w) = ([0u32, 0, 2], [1u32, 2, 1], [1.0, 2.0, 4.0]);
+        let g = test_graph(&s, &t, Some(&w), 3, true);
+        let rows = Rows::incoming(&g, EdgeWeight::Summed).unwrap();
+        let x = [1.0, 10.0, 100.0];
+        let (mut y, mut z) = (vec![0.0; 3], vec![0.0; 3]);
+        let total = rows.sweep(&x, [&mut y, &mut z], 0.0, sum_fold, |v, s| {
+            ([s, v as f64], s)
+        });
+        assert_eq!(y, vec![0.0, 401.0, 2.0]);
+        assert_eq!(z, vec![0.0, 1.0, 2.0]);
+        assert_eq!(total, 403.0);
+    }
+
+    #[test]
+    fn chunk_bounds_cover_all_rows_in_order() {
+        let offsets: Vec<usize> = (0..=100_000).map(|v| v * 3).collect();
+        let b = chunk_bounds(&offsets);
+        assert_eq!((b[0], *b.last().unwrap()), (0, 100_000));
+        assert!(b.len() > 2 && b.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(chunk_bounds(&[0]), vec![0, 0]);
+        assert_eq!(chunk_bounds(&[0, 1, 2]), vec![0, 2]);
+    }
+
+    #[test]
+    fn sweep_is_identical_on_one_and_four_threads() {
+        let n = 50_000u32;
+        let code = |i: u32, a: u64, b: u64| ((u64::from(i) * a + b) % u64::from(n)) as u32;
+        let s: Vec<u32> = (0..4 * n).map(|i| code(i, 7919, 0)).collect();
+        let t: Vec<u32> = (0..4 * n).map(|i| code(i, 104_729, 3)).collect();
+        let g = test_graph(&s, &t, None, n as usize, true);
+        let rows = Rows::incoming(&g, EdgeWeight::Unit).unwrap();
+        let x: Vec<f64> = (0..n).map(|i| 1.0 / (1.0 + f64::from(i))).collect();
+        let run = |threads| {
+            with_threads(Some(threads), || {
+                let mut y = vec![0.0; n as usize];
+                let t = rows.sweep(&x, [&mut y], 0.0, sum_fold, |_, s| ([s], s * 1e-3));
+                Ok((y, t))
+            })
+            .unwrap()
+        };
+        let (a, b) = (run(1), run(4));
+        assert_eq!(a.1.to_bits(), b.1.to_bits());
+        assert!(
+            a.0.iter()
+                .zip(&b.0)
+                .all(|(p, q)| p.to_bits() == q.to_bits())
+        );
+    }
+
+    #[test]
+    fn norms_and_maxima() {
+        assert_eq!(l2_norm(&[3.0, 4.0]), 5.0);
+        assert_eq!(max_entry(&[1.0, 7.0, 3.0]), 7.0);
+        assert_eq!(max_entry(&[]), 0.0);
+        let long: Vec<f64> = (0..10_000).map(|i| 1.0 / (1.0 + f64::from(i))).collect();
+        assert_eq!(sum(&long).to_bits(), stable_sum(&long).to_bits());
+        assert_eq!(
+            sum(&long[..100]).to_bits(),
+            stable_sum(&long[..100]).to_bits()
+        );
+        let mut x = vec![1.0, 2.0];
+        scale(&mut x, 0.5);
+        assert_eq!(x, vec![0.5, 1.0]);
+    }
+}
