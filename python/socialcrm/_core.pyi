@@ -6,11 +6,14 @@ import numpy.typing as npt
 
 __all__ = [
     "CsrGraph",
+    "betweenness",
     "build_graph",
     "check_panic_handling",
     "degree",
     "edge_table",
+    "harmonic",
     "induced_subgraph",
+    "sampled_betweenness",
     "tie_pairs",
     "to_undirected",
 ]
@@ -63,5 +66,34 @@ def check_panic_handling() -> None: ...
 # -- centrality --
 
 # -- paths --
+def betweenness(
+    g: CsrGraph,
+    *,
+    weight: str = "none",
+    normalized: bool = True,
+    endpoints: bool = False,
+    n_threads: int | None = None,
+    progress: Callable[[int, int], object] | None = None,
+) -> _F64: ...
+def sampled_betweenness(
+    g: CsrGraph,
+    *,
+    epsilon: float,
+    delta: float = 0.1,
+    weight: str = "none",
+    normalized: bool = True,
+    endpoints: bool = False,
+    seed: int = 0,
+    n_threads: int | None = None,
+    progress: Callable[[int, int], object] | None = None,
+) -> tuple[_F64, int, int]: ...
+def harmonic(
+    g: CsrGraph,
+    *,
+    weight: str = "none",
+    normalized: bool = False,
+    n_threads: int | None = None,
+    progress: Callable[[int, int], object] | None = None,
+) -> _F64: ...
 
 # -- diffusion --

@@ -19,6 +19,8 @@ mod _core {
     // -- centrality --
 
     // -- paths --
+    #[pymodule_export]
+    use super::influence::{betweenness, harmonic, sampled_betweenness};
 
     // -- diffusion --
     #[pymodule_export]
