@@ -16,6 +16,9 @@ __all__ = ["degree"]
 # -- centrality --
 
 # -- paths --
+from ._paths import betweenness, harmonic
+
+__all__ += ["betweenness", "harmonic"]
 
 # -- diffusion --
 
