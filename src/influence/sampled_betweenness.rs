@@ -4,7 +4,8 @@
 
 use super::betweenness::rescale;
 use super::shortest_paths::{
-    Adj, Dijkstra, Network, Slot, UNSEEN, check_size, par_chunks, vertex_diameter_bound,
+    Adj, Dijkstra, Network, Slot, TIE_TOLERANCE, UNSEEN, check_size, par_chunks, tie,
+    vertex_diameter_bound,
 };
 use crate::control::Control;
 use crate::error::{CoreError, CoreResult};
@@ -93,8 +94,8 @@ pub fn sample_size(epsilon: f64, delta: f64, vertex_diameter: u64, endpoints: bo
 /// becomes `epsilon n / (n - 2)`.
 ///
 /// Unweighted paths come from a balanced bidirectional breadth-first search (the side whose
-/// frontier has fewer edges grows one level at a time, as in KADABRA), weighted ones from
-/// Dijkstra (length `1 / w`, stopped at `v`). The vertex-diameter bound is that of
+/// frontier has fewer edges grows one level at a time, as in KADABRA), weighted ones from a
+/// bidirectional Dijkstra search (length `1 / w`). The vertex-diameter bound is that of
 /// [`super::shortest_paths`]: per strongly connected component the eccentricities in and out
 /// of one node, chained along the condensation.
 ///
@@ -209,7 +210,7 @@ fn check_unit_interval(name: &'static str, x: f64) -> CoreResult<()> {
 struct Sampler {
     hits: Vec<u64>,
     bfs: Option<BiBfs>,
-    dijkstra: Option<Dijkstra>,
+    dijkstra: Option<BiDijkstra>,
     path: Vec<u32>,
 }
 
@@ -218,7 +219,7 @@ impl Sampler {
         Self {
             hits: vec![0; n],
             bfs: (!weighted).then(|| BiBfs::new(n)),
-            dijkstra: weighted.then(|| Dijkstra::new(n)),
+            dijkstra: weighted.then(|| BiDijkstra::new(n)),
             path: Vec::new(),
         }
     }
@@ -234,7 +235,7 @@ impl Sampler {
         if let Some(bfs) = &mut self.bfs {
             bfs.sample_path(out, inn, u, v, &mut rng, &mut self.path);
         } else if let Some(dj) = &mut self.dijkstra {
-            sample_weighted_path(dj, out, inn, u, v, &mut rng, &mut self.path);
+            dj.sample_path(out, inn, u, v, &mut rng, &mut self.path);
         }
         for &w in &self.path {
             if ends || (w != u && w != v) {
@@ -429,36 +430,124 @@ fn walk(side: &[Slot], adj: &Adj<'_>, x: u32, rng: &mut Rng, path: &mut Vec<u32>
     }
 }
 
-/// A uniformly random shortest `u`-`v` path by Dijkstra from `u` (stopped at `v`), walking back
-/// from `v` through predecessors chosen in proportion to their path counts.
-fn sample_weighted_path(
-    dj: &mut Dijkstra,
-    out: &Adj<'_>,
-    inn: &Adj<'_>,
-    u: u32,
-    v: u32,
-    rng: &mut Rng,
-    path: &mut Vec<u32>,
-) {
-    dj.run(out, Some(inn), u, Some(v));
-    if dj.pos[v as usize] != UNSEEN {
-        let mut w = v;
-        path.push(w);
-        while w != u {
-            let dj_ref = &*dj;
-            let preds = inn
-                .edges(w as usize)
-                .filter(|&(z, l)| dj_ref.is_pred(z, w, l))
-                .map(|(z, _)| (z, dj_ref.val[z as usize]));
-            match pick(rng, dj.val[w as usize], preds) {
-                Some(z) => w = z,
-                None => break,
-            }
-            path.push(w);
+/// Bidirectional Dijkstra: `f` searches from `u` over out-edges, `b` from `v` over in-edges.
+struct BiDijkstra {
+    f: Dijkstra,
+    b: Dijkstra,
+    meet: Vec<(u32, u32)>,
+}
+
+impl BiDijkstra {
+    fn new(n: usize) -> Self {
+        Self {
+            f: Dijkstra::new(n),
+            b: Dijkstra::new(n),
+            meet: Vec::new(),
         }
-        path.reverse();
     }
-    dj.reset();
+
+    /// Fills `path` (from `u` to `v`) with a uniformly random shortest path, or leaves it empty
+    /// when `v` is unreachable.
+    ///
+    /// The side with the nearer unsettled node settles next, and `mu`, the shortest `u`-`v`
+    /// length seen across the two searches, is updated from the edges of each settled node.
+    /// The search stops once `top_f + top_b > mu` (beyond the tie tolerance): a node settled
+    /// by neither side would then lie on no shortest path, so every shortest path is made of
+    /// forward-settled nodes followed by backward-settled ones. If `v` was settled forwards
+    /// (or `u` backwards) all shortest paths lie on that side; otherwise each crosses exactly
+    /// one edge `x -> y` from a forward-settled `x` to a `y` settled backwards but not
+    /// forwards, and the number of shortest paths is the sum of `sigma_f(x) sigma_b(y)` over
+    /// those edges. Path counts of settled nodes are complete, since their predecessors are
+    /// nearer and settled first.
+    fn sample_path(
+        &mut self,
+        out: &Adj<'_>,
+        inn: &Adj<'_>,
+        u: u32,
+        v: u32,
+        rng: &mut Rng,
+        path: &mut Vec<u32>,
+    ) {
+        let mu = self.search(out, inn, u, v);
+        let (f, b) = (&self.f, &self.b);
+        if f.pos[v as usize] != UNSEEN {
+            walk_settled(f, inn, v, rng, path);
+            path.reverse();
+        } else if b.pos[u as usize] != UNSEEN {
+            walk_settled(b, out, u, rng, path);
+        } else if mu.is_finite() {
+            for &x in &f.order {
+                let dx = f.dist[x as usize];
+                for (y, l) in out.edges(x as usize) {
+                    let yi = y as usize;
+                    if f.pos[yi] == UNSEEN && b.pos[yi] != UNSEEN && tie(dx + l + b.dist[yi], mu) {
+                        self.meet.push((x, y));
+                    }
+                }
+            }
+            let weight = |&(x, y): &(u32, u32)| f.val[x as usize] * b.val[y as usize];
+            let total: f64 = self.meet.iter().map(weight).sum();
+            let items = self
+                .meet
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (i as u32, weight(e)));
+            if let Some(i) = pick(rng, total, items) {
+                let (x, y) = self.meet[i as usize];
+                walk_settled(f, inn, x, rng, path);
+                path.reverse();
+                walk_settled(b, out, y, rng, path);
+            }
+        }
+        self.f.reset();
+        self.b.reset();
+        self.meet.clear();
+    }
+
+    /// Runs both searches until the stopping rule; returns `mu` (infinite if they never met).
+    fn search(&mut self, out: &Adj<'_>, inn: &Adj<'_>, u: u32, v: u32) -> f64 {
+        self.f.start(u);
+        self.b.start(v);
+        let mut mu = f64::INFINITY;
+        while let (Some(tf), Some(tb)) = (self.f.peek(), self.b.peek()) {
+            if tf + tb > mu * (1.0 + 4.0 * TIE_TOLERANCE) {
+                break;
+            }
+            if tf <= tb {
+                if let Some(x) = self.f.settle_next(out, Some(inn)) {
+                    let dx = self.f.dist[x as usize];
+                    for (y, l) in out.edges(x as usize) {
+                        mu = mu.min(dx + l + self.b.dist[y as usize]);
+                    }
+                }
+            } else if let Some(y) = self.b.settle_next(inn, Some(out)) {
+                let dy = self.b.dist[y as usize];
+                for (x, l) in inn.edges(y as usize) {
+                    mu = mu.min(self.f.dist[x as usize] + l + dy);
+                }
+            }
+        }
+        mu
+    }
+}
+
+/// Walks from the settled node `x` back to the source of the search `dj` over `adj` (the
+/// reverse of the search's direction), each step choosing a predecessor with probability
+/// proportional to its path count; pushes `x` and every node met.
+fn walk_settled(dj: &Dijkstra, adj: &Adj<'_>, x: u32, rng: &mut Rng, path: &mut Vec<u32>) {
+    let mut w = x;
+    path.push(w);
+    while dj.pos[w as usize] != 0 {
+        let preds = adj
+            .edges(w as usize)
+            .filter(|&(z, l)| dj.is_pred(z, w, l))
+            .map(|(z, _)| (z, dj.val[z as usize]));
+        match pick(rng, dj.val[w as usize], preds) {
+            Some(z) => w = z,
+            None => return,
+        }
+        path.push(w);
+    }
 }
 
 #[cfg(test)]

@@ -362,46 +362,70 @@ impl Dijkstra {
     }
 
     /// Settles nodes from `s` in order of distance over `out`, stopping after `target` when
-    /// given. With `inn`, also counts shortest paths: when `w` settles, `val[w]` becomes the sum
-    /// of `val[v]` over the in-neighbours `v` settled before it with `dist[v] + len(v, w)` tied
-    /// with `dist[w]`. Pulling at settle time from the final distances makes the predecessor
-    /// relation exactly the one the backward passes test (see [`Dijkstra::is_pred`]).
+    /// given. With `inn`, also counts shortest paths (see [`Dijkstra::settle_next`]).
     pub fn run(&mut self, out: &Adj<'_>, inn: Option<&Adj<'_>>, s: u32, target: Option<u32>) {
-        self.dist[s as usize] = 0.0;
-        self.touched.push(s);
-        self.heap.push(Reverse((0, s)));
-        while let Some(Reverse((key, w))) = self.heap.pop() {
-            let wi = w as usize;
-            if self.pos[wi] != UNSEEN {
-                continue;
-            }
-            let d = f64::from_bits(key);
-            if let Some(inn) = inn {
-                self.val[wi] = if w == s {
-                    1.0
-                } else {
-                    inn.edges(wi)
-                        .filter(|&(v, l)| self.pos[v as usize] != UNSEEN && self.is_tie(v, l, d))
-                        .fold(0.0, |acc, (v, _)| acc + self.val[v as usize])
-                };
-            }
-            self.pos[wi] = self.order.len() as u32;
-            self.order.push(w);
+        self.start(s);
+        while let Some(w) = self.settle_next(out, inn) {
             if Some(w) == target {
                 return;
             }
-            for (x, l) in out.edges(wi) {
-                let xi = x as usize;
-                let nd = d + l;
-                if nd < self.dist[xi] && self.pos[xi] == UNSEEN {
-                    if self.dist[xi] == f64::INFINITY {
-                        self.touched.push(x);
-                    }
-                    self.dist[xi] = nd;
-                    self.heap.push(Reverse((nd.to_bits(), x)));
+        }
+    }
+
+    /// Starts a search from `s` (on a reset workspace).
+    pub fn start(&mut self, s: u32) {
+        self.dist[s as usize] = 0.0;
+        self.touched.push(s);
+        self.heap.push(Reverse((0, s)));
+    }
+
+    /// Distance of the nearest unsettled node reached so far, if any.
+    pub fn peek(&mut self) -> Option<f64> {
+        while let Some(&Reverse((key, w))) = self.heap.peek() {
+            if self.pos[w as usize] == UNSEEN {
+                return Some(f64::from_bits(key));
+            }
+            self.heap.pop();
+        }
+        None
+    }
+
+    /// Settles the nearest unsettled node `w` and relaxes its edges in `relax`. With `pull`,
+    /// `val[w]` becomes its number of shortest paths: 1 for the source, else the sum of
+    /// `val[v]` over the neighbours `v` in `pull` settled before `w` with `dist[v] + len(v, w)`
+    /// tied with `dist[w]`. Pulling at settle time from final distances makes the predecessor
+    /// relation exactly the one [`Dijkstra::is_pred`] tests afterwards.
+    pub fn settle_next(&mut self, relax: &Adj<'_>, pull: Option<&Adj<'_>>) -> Option<u32> {
+        let (d, w) = loop {
+            let Reverse((key, w)) = self.heap.pop()?;
+            if self.pos[w as usize] == UNSEEN {
+                break (f64::from_bits(key), w);
+            }
+        };
+        let wi = w as usize;
+        if let Some(pull) = pull {
+            self.val[wi] = if self.order.is_empty() {
+                1.0
+            } else {
+                pull.edges(wi)
+                    .filter(|&(v, l)| self.pos[v as usize] != UNSEEN && self.is_tie(v, l, d))
+                    .fold(0.0, |acc, (v, _)| acc + self.val[v as usize])
+            };
+        }
+        self.pos[wi] = self.order.len() as u32;
+        self.order.push(w);
+        for (x, l) in relax.edges(wi) {
+            let xi = x as usize;
+            let nd = d + l;
+            if nd < self.dist[xi] && self.pos[xi] == UNSEEN {
+                if self.dist[xi] == f64::INFINITY {
+                    self.touched.push(x);
                 }
+                self.dist[xi] = nd;
+                self.heap.push(Reverse((nd.to_bits(), x)));
             }
         }
+        Some(w)
     }
 
     #[inline]

@@ -13,6 +13,7 @@ import sys
 import textwrap
 import threading
 import time
+from functools import cached_property
 from pathlib import Path
 
 import igraph as ig
@@ -44,11 +45,15 @@ class Case:
             df, weight="w", directed=directed, nodes=list(range(n)), self_loops="keep"
         )
         assert list(self.g.nodes) == list(range(n))
-        self.nx = nx.DiGraph() if directed else nx.Graph()
-        self.nx.add_nodes_from(range(n))
-        for (a, b), x in zip(pairs, self.w, strict=True):
+
+    @cached_property
+    def nx(self) -> nx.Graph:
+        G = nx.DiGraph() if self.directed else nx.Graph()
+        G.add_nodes_from(range(self.n))
+        for (a, b), x in zip(self.pairs, self.w, strict=True):
             if x > 0:  # weight 0: infinite length, i.e. no usable edge
-                self.nx.add_edge(a, b, length=1.0 / x)
+                G.add_edge(a, b, length=1.0 / x)
+        return G
 
     def igraph(self) -> ig.Graph:
         h = ig.Graph(
@@ -483,11 +488,11 @@ def test_sampled_betweenness_releases_the_gil():
     t = threading.Thread(target=tick)
     t.start()
     start = time.perf_counter()
-    est = betweenness(g, weight=True, epsilon=0.01, n_threads=1)
+    est = betweenness(g, weight=True, epsilon=0.02, n_threads=1)
     elapsed = time.perf_counter() - start
     stop.set()
     t.join()
-    assert est.attrs["samples"] > 10_000
+    assert est.attrs["samples"] > 5_000
     assert elapsed > 0.1
     assert ticks > 0.3 * elapsed / 0.0011
 
