@@ -1,7 +1,7 @@
 //! Exact betweenness centrality: Brandes' algorithm, in parallel over sources.
 
 use super::shortest_paths::{
-    Adj, Bfs, Dijkstra, FIXED_ONE, Network, check_size, par_chunks, sum_fixed, to_fixed,
+    Bfs, Dijkstra, FIXED_ONE, Network, check_size, par_chunks, sum_fixed, to_fixed,
 };
 use crate::control::Control;
 use crate::error::CoreResult;
@@ -87,7 +87,7 @@ pub fn betweenness(g: &Graph, cfg: &BetweennessConfig, ctl: &Control) -> CoreRes
     check_size(n)?;
     let mut net = Network::new(g, cfg.weight, false)?;
     if net.weighted() {
-        net.add_in(g);
+        net.add_in();
     }
     ctl.start(n as u64);
     let endpoints = cfg.endpoints;
@@ -97,19 +97,19 @@ pub fn betweenness(g: &Graph, cfg: &BetweennessConfig, ctl: &Control) -> CoreRes
             n,
             SOURCES_PER_CHUNK,
             ctl,
-            || (vec![0u128; n], Dijkstra::new(n)),
-            |(acc, dj), sources| {
+            || (vec![0u128; n], Dijkstra::new(n), vec![0.0; n]),
+            |(acc, dj, delta), sources| {
                 for s in sources {
                     if out.degree(s) > 0 {
                         dj.run(&out, Some(&inn), s as u32, None);
-                        accumulate_dijkstra(dj, &out, s as u32, endpoints, acc);
+                        accumulate_dijkstra(dj, delta, s as u32, endpoints, acc);
                         dj.reset();
                     }
                 }
             },
         )?
         .into_iter()
-        .map(|(acc, _)| acc)
+        .map(|(acc, _, _)| acc)
         .collect()
     } else {
         let out = net.out();
@@ -122,7 +122,7 @@ pub fn betweenness(g: &Graph, cfg: &BetweennessConfig, ctl: &Control) -> CoreRes
                 for s in sources {
                     if out.degree(s) > 0 {
                         bfs.count_paths(&out, s as u32);
-                        accumulate_bfs(bfs, &out, s as u32, endpoints, acc);
+                        accumulate_bfs(bfs, s as u32, endpoints, acc);
                         bfs.reset();
                     }
                 }
@@ -132,7 +132,7 @@ pub fn betweenness(g: &Graph, cfg: &BetweennessConfig, ctl: &Control) -> CoreRes
         .map(|(acc, _)| acc)
         .collect()
     };
-    let mut scores = sum_fixed(n, &accs);
+    let mut scores = net.to_original(&sum_fixed(n, &accs));
     rescale(
         &mut scores,
         n,
@@ -144,25 +144,20 @@ pub fn betweenness(g: &Graph, cfg: &BetweennessConfig, ctl: &Control) -> CoreRes
 }
 
 /// Brandes' backward pass after a BFS from `s`: in reverse visit order, each node pulls the
-/// coefficients `(1 + delta_x) / sigma_x` of its successors `x` (one hop further), so
+/// coefficients `(1 + delta_x) / sigma_x` of its recorded successors `x`, so
 /// `delta_w = sigma_w * sum_x coef_x`, then stores its own coefficient in place of its path count.
-fn accumulate_bfs(bfs: &mut Bfs, out: &Adj<'_>, s: u32, endpoints: bool, acc: &mut [u128]) {
-    let node = &mut bfs.node;
-    for &w in bfs.order.iter().rev() {
-        let wi = w as usize;
-        let next = node[wi].dist + 1;
-        let mut sum = 0.0;
-        for &x in out.nbrs(wi) {
-            let r = node[x as usize];
-            if r.dist == next {
-                sum += r.val;
-            }
-        }
-        let sigma = node[wi].val;
+fn accumulate_bfs(bfs: &mut Bfs, s: u32, endpoints: bool, acc: &mut [u128]) {
+    for i in (0..bfs.order.len()).rev() {
+        let w = bfs.order[i] as usize;
+        let sum = bfs
+            .successors(i)
+            .iter()
+            .fold(0.0, |a, &x| a + bfs.val[x as usize]);
+        let sigma = bfs.val[w];
         let delta = sigma * sum;
-        node[wi].val = (1.0 + delta) / sigma;
-        if w != s {
-            add_dependency(acc, wi, delta, endpoints);
+        bfs.val[w] = (1.0 + delta) / sigma;
+        if i > 0 {
+            add_dependency(acc, w, delta, endpoints);
         }
     }
     if endpoints {
@@ -170,26 +165,25 @@ fn accumulate_bfs(bfs: &mut Bfs, out: &Adj<'_>, s: u32, endpoints: bool, acc: &m
     }
 }
 
-/// The backward pass after Dijkstra from `s`, with the successor test of [`Dijkstra::is_pred`].
+/// The backward pass after Dijkstra from `s`, pushing along the recorded predecessors:
+/// `delta_v += sigma_v (1 + delta_w) / sigma_w` (`delta` is all zero before and after).
 fn accumulate_dijkstra(
     dj: &mut Dijkstra,
-    out: &Adj<'_>,
+    delta: &mut [f64],
     s: u32,
     endpoints: bool,
     acc: &mut [u128],
 ) {
     for i in (0..dj.order.len()).rev() {
-        let w = dj.order[i];
-        let wi = w as usize;
-        let sum = out
-            .edges(wi)
-            .filter(|&(x, l)| dj.is_pred(w, x, l))
-            .fold(0.0, |a, (x, _)| a + dj.val[x as usize]);
-        let sigma = dj.val[wi];
-        let delta = sigma * sum;
-        dj.val[wi] = (1.0 + delta) / sigma;
-        if w != s {
-            add_dependency(acc, wi, delta, endpoints);
+        let w = dj.order[i] as usize;
+        let dw = delta[w];
+        delta[w] = 0.0;
+        let coef = (1.0 + dw) / dj.val[w];
+        for &v in dj.predecessors(i) {
+            delta[v as usize] += dj.val[v as usize] * coef;
+        }
+        if i > 0 {
+            add_dependency(acc, w, dw, endpoints);
         }
     }
     if endpoints {

@@ -114,10 +114,11 @@ pub fn harmonic(g: &Graph, cfg: &HarmonicConfig, ctl: &Control) -> CoreResult<Ve
         .flat_map(|(done, _)| done)
         .collect::<Vec<_>>()
     };
-    let mut scores = vec![0.0; n];
+    let mut by_code = vec![0.0; n];
     for (start, sums) in parts {
-        scores[start..start + sums.len()].copy_from_slice(&sums);
+        by_code[start..start + sums.len()].copy_from_slice(&sums);
     }
+    let mut scores = net.to_original(&by_code);
     // Uniform lengths were dropped in favour of hops: d = L * hops.
     let scale = if cfg.normalized && n > 1 {
         1.0 / (n - 1) as f64
@@ -265,7 +266,7 @@ mod tests {
         let g = test_graph(&s, &t, None, n as usize, true);
         let fast = run(&g, EdgeWeight::Unit, false);
         // Reference: Dijkstra with unit lengths on the same in-adjacency.
-        let nw = Network::new(&g, EdgeWeight::Unit, true).unwrap();
+        let nw = Network::build(&g, EdgeWeight::Unit, true, false).unwrap();
         let mut dj = Dijkstra::new(n as usize);
         for u in 0..n {
             dj.run(&nw.inn(), None, u, None);

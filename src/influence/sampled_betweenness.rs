@@ -176,9 +176,11 @@ pub fn sampled_betweenness(
         },
     )?;
     let per_pair = (n as f64) * ((n - 1) as f64) / samples as f64;
-    for (v, x) in scores.iter_mut().enumerate() {
-        let hits: u64 = parts.iter().map(|p| p.hits[v]).sum();
-        *x = hits as f64 * per_pair;
+    let hits: Vec<u64> = (0..n)
+        .map(|v| parts.iter().map(|p| p.hits[v]).sum())
+        .collect();
+    for (x, h) in scores.iter_mut().zip(net.to_original(&hits)) {
+        *x = h as f64 * per_pair;
     }
     rescale(
         &mut scores,
@@ -471,10 +473,10 @@ impl BiDijkstra {
         let mu = self.search(out, inn, u, v);
         let (f, b) = (&self.f, &self.b);
         if f.pos[v as usize] != UNSEEN {
-            walk_settled(f, inn, v, rng, path);
+            walk_settled(f, v, rng, path);
             path.reverse();
         } else if b.pos[u as usize] != UNSEEN {
-            walk_settled(b, out, u, rng, path);
+            walk_settled(b, u, rng, path);
         } else if mu.is_finite() {
             for &x in &f.order {
                 let dx = f.dist[x as usize];
@@ -494,9 +496,9 @@ impl BiDijkstra {
                 .map(|(i, e)| (i as u32, weight(e)));
             if let Some(i) = pick(rng, total, items) {
                 let (x, y) = self.meet[i as usize];
-                walk_settled(f, inn, x, rng, path);
+                walk_settled(f, x, rng, path);
                 path.reverse();
-                walk_settled(b, out, y, rng, path);
+                walk_settled(b, y, rng, path);
             }
         }
         self.f.reset();
@@ -531,17 +533,18 @@ impl BiDijkstra {
     }
 }
 
-/// Walks from the settled node `x` back to the source of the search `dj` over `adj` (the
-/// reverse of the search's direction), each step choosing a predecessor with probability
-/// proportional to its path count; pushes `x` and every node met.
-fn walk_settled(dj: &Dijkstra, adj: &Adj<'_>, x: u32, rng: &mut Rng, path: &mut Vec<u32>) {
+/// Walks from the settled node `x` back to the source of the search `dj` along recorded
+/// predecessors, each step choosing one with probability proportional to its path count;
+/// pushes `x` and every node met.
+fn walk_settled(dj: &Dijkstra, x: u32, rng: &mut Rng, path: &mut Vec<u32>) {
     let mut w = x;
     path.push(w);
-    while dj.pos[w as usize] != 0 {
-        let preds = adj
-            .edges(w as usize)
-            .filter(|&(z, l)| dj.is_pred(z, w, l))
-            .map(|(z, _)| (z, dj.val[z as usize]));
+    loop {
+        let i = dj.pos[w as usize] as usize;
+        if i == 0 {
+            return;
+        }
+        let preds = dj.predecessors(i).iter().map(|&z| (z, dj.val[z as usize]));
         match pick(rng, dj.val[w as usize], preds) {
             Some(z) => w = z,
             None => return,
