@@ -87,9 +87,7 @@ pub fn harmonic(g: &Graph, cfg: &HarmonicConfig, ctl: &Control) -> CoreResult<Ve
                     .clone()
                     .map(|u| {
                         dj.run(&inn, None, u as u32, None);
-                        let h = dj.order[1..]
-                            .iter()
-                            .fold(0.0, |a, &v| a + 1.0 / dj.dist[v as usize]);
+                        let h = dj.order[1..].iter().fold(0.0, |a, &v| a + 1.0 / dj.dist(v));
                         dj.reset();
                         h
                     })
@@ -272,7 +270,7 @@ mod tests {
             dj.run(&nw.inn(), None, u, None);
             let mut by_level = std::collections::BTreeMap::new();
             for &v in &dj.order[1..] {
-                *by_level.entry(dj.dist[v as usize] as u64).or_insert(0u64) += 1;
+                *by_level.entry(dj.dist(v) as u64).or_insert(0u64) += 1;
             }
             let want = by_level
                 .iter()

@@ -472,17 +472,16 @@ impl BiDijkstra {
     ) {
         let mu = self.search(out, inn, u, v);
         let (f, b) = (&self.f, &self.b);
-        if f.pos[v as usize] != UNSEEN {
+        if f.pos(v) != UNSEEN {
             walk_settled(f, v, rng, path);
             path.reverse();
-        } else if b.pos[u as usize] != UNSEEN {
+        } else if b.pos(u) != UNSEEN {
             walk_settled(b, u, rng, path);
         } else if mu.is_finite() {
             for &x in &f.order {
-                let dx = f.dist[x as usize];
+                let dx = f.dist(x);
                 for (y, l) in out.edges(x as usize) {
-                    let yi = y as usize;
-                    if f.pos[yi] == UNSEEN && b.pos[yi] != UNSEEN && tie(dx + l + b.dist[yi], mu) {
+                    if f.pos(y) == UNSEEN && b.pos(y) != UNSEEN && tie(dx + l + b.dist(y), mu) {
                         self.meet.push((x, y));
                     }
                 }
@@ -517,15 +516,15 @@ impl BiDijkstra {
             }
             if tf <= tb {
                 if let Some(x) = self.f.settle_next(out, Some(inn)) {
-                    let dx = self.f.dist[x as usize];
+                    let dx = self.f.dist(x);
                     for (y, l) in out.edges(x as usize) {
-                        mu = mu.min(dx + l + self.b.dist[y as usize]);
+                        mu = mu.min(dx + l + self.b.dist(y));
                     }
                 }
             } else if let Some(y) = self.b.settle_next(inn, Some(out)) {
-                let dy = self.b.dist[y as usize];
+                let dy = self.b.dist(y);
                 for (x, l) in inn.edges(y as usize) {
-                    mu = mu.min(self.f.dist[x as usize] + l + dy);
+                    mu = mu.min(self.f.dist(x) + l + dy);
                 }
             }
         }
@@ -540,7 +539,7 @@ fn walk_settled(dj: &Dijkstra, x: u32, rng: &mut Rng, path: &mut Vec<u32>) {
     let mut w = x;
     path.push(w);
     loop {
-        let i = dj.pos[w as usize] as usize;
+        let i = dj.pos(w) as usize;
         if i == 0 {
             return;
         }

@@ -177,7 +177,7 @@ impl Eccentricity {
             let n = comp.len();
             let dj = self.dijkstra.get_or_insert_with(|| Dijkstra::new(n));
             dj.run_within(adj, root, comp, c);
-            let far = dj.order.last().map_or(0.0, |&w| dj.dist[w as usize]);
+            let far = dj.order.last().map_or(0.0, |&w| dj.dist(w));
             dj.reset();
             return far;
         }

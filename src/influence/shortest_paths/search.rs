@@ -2,8 +2,6 @@
 
 use super::network::Adj;
 use super::{UNSEEN, tie};
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 
 /// A node's state in a breadth-first search: hop distance and one float (path count, then the
 /// dependency coefficient), kept side by side so a neighbour check touches one cache line.
@@ -90,14 +88,26 @@ impl Bfs {
     }
 }
 
-/// Dijkstra workspace reused across sources (binary heap with lazy deletion).
+/// Distance and settle position of a node, side by side: relaxing an edge reads both.
+#[derive(Debug, Clone, Copy)]
+struct Mark {
+    dist: f64,
+    pos: u32,
+}
+
+const FRESH: Mark = Mark {
+    dist: f64::INFINITY,
+    pos: UNSEEN,
+};
+
+/// Dijkstra workspace reused across sources, with a radix heap (lazy deletion) keyed by the
+/// bits of the distance: for non-negative floats the bit patterns order like the values, and
+/// Dijkstra pops keys in non-decreasing order, which is all a radix heap needs.
 #[derive(Debug)]
 pub(crate) struct Dijkstra {
-    pub dist: Vec<f64>,
+    mark: Vec<Mark>,
     /// Path count during the forward pass; callers may overwrite it afterwards.
     pub val: Vec<f64>,
-    /// Settle position of each node (`UNSEEN` until settled).
-    pub pos: Vec<u32>,
     /// Settled nodes in settle order (non-decreasing distance).
     pub order: Vec<u32>,
     /// Shortest-path predecessors of the settled nodes, grouped by node in settle order
@@ -105,22 +115,33 @@ pub(crate) struct Dijkstra {
     preds: Vec<u32>,
     pred_end: Vec<usize>,
     touched: Vec<u32>,
-    heap: BinaryHeap<Reverse<(u64, u32)>>,
+    heap: RadixHeap,
 }
 
 impl Dijkstra {
     /// A workspace for `n` nodes, all unseen.
     pub fn new(n: usize) -> Self {
         Self {
-            dist: vec![f64::INFINITY; n],
+            mark: vec![FRESH; n],
             val: vec![0.0; n],
-            pos: vec![UNSEEN; n],
             order: Vec::new(),
             preds: Vec::new(),
             pred_end: Vec::new(),
             touched: Vec::new(),
-            heap: BinaryHeap::new(),
+            heap: RadixHeap::default(),
         }
+    }
+
+    /// Tentative or final distance of `v` (infinite when not reached).
+    #[inline]
+    pub fn dist(&self, v: u32) -> f64 {
+        self.mark[v as usize].dist
+    }
+
+    /// Settle position of `v` (`UNSEEN` until settled).
+    #[inline]
+    pub fn pos(&self, v: u32) -> u32 {
+        self.mark[v as usize].pos
     }
 
     /// Settles nodes from `s` in order of distance over `out`, stopping after `target` when
@@ -136,20 +157,20 @@ impl Dijkstra {
 
     /// Starts a search from `s` (on a reset workspace).
     pub fn start(&mut self, s: u32) {
-        self.dist[s as usize] = 0.0;
+        self.mark[s as usize].dist = 0.0;
         self.touched.push(s);
-        self.heap.push(Reverse((0, s)));
+        self.heap.push(0, s);
     }
 
     /// Distance of the nearest unsettled node reached so far, if any.
     pub fn peek(&mut self) -> Option<f64> {
-        while let Some(&Reverse((key, w))) = self.heap.peek() {
-            if self.pos[w as usize] == UNSEEN {
+        loop {
+            let (key, w) = self.heap.peek()?;
+            if self.mark[w as usize].pos == UNSEEN {
                 return Some(f64::from_bits(key));
             }
             self.heap.pop();
         }
-        None
     }
 
     /// Settles the nearest unsettled node `w` and relaxes its edges in `relax`. With `pull`,
@@ -160,46 +181,66 @@ impl Dijkstra {
     /// and the predecessor lists agree exactly.
     pub fn settle_next(&mut self, relax: &Adj<'_>, pull: Option<&Adj<'_>>) -> Option<u32> {
         let (d, w) = loop {
-            let Reverse((key, w)) = self.heap.pop()?;
-            if self.pos[w as usize] == UNSEEN {
+            let (key, w) = self.heap.pop()?;
+            if self.mark[w as usize].pos == UNSEEN {
                 break (f64::from_bits(key), w);
             }
         };
         let wi = w as usize;
-        if let Some(pull) = pull {
-            self.val[wi] = if self.order.is_empty() {
-                1.0
-            } else {
-                let mut sigma = 0.0;
+        let source = self.order.is_empty();
+        self.mark[wi].pos = self.order.len() as u32;
+        self.order.push(w);
+        match pull {
+            // Undirected: the in- and out-neighbours are the same list, so one pass both
+            // pulls from settled neighbours and relaxes the others.
+            Some(pull) if std::ptr::eq(pull.targets, relax.targets) => {
+                let mut sigma = if source { 1.0 } else { 0.0 };
+                for (x, l) in relax.edges(wi) {
+                    let m = &mut self.mark[x as usize];
+                    if m.pos == UNSEEN {
+                        let nd = d + l;
+                        if nd < m.dist {
+                            if m.dist == f64::INFINITY {
+                                self.touched.push(x);
+                            }
+                            m.dist = nd;
+                            self.heap.push(nd.to_bits(), x);
+                        }
+                    } else if x != w && l.is_finite() && tie(m.dist + l, d) {
+                        sigma += self.val[x as usize];
+                        self.preds.push(x);
+                    }
+                }
+                self.val[wi] = sigma;
+                self.pred_end.push(self.preds.len());
+                return Some(w);
+            }
+            Some(pull) => {
+                let mut sigma = if source { 1.0 } else { 0.0 };
                 for (v, l) in pull.edges(wi) {
-                    if self.pos[v as usize] != UNSEEN && self.is_tie(v, l, d) {
+                    let m = self.mark[v as usize];
+                    if m.pos != UNSEEN && v != w && l.is_finite() && tie(m.dist + l, d) {
                         sigma += self.val[v as usize];
                         self.preds.push(v);
                     }
                 }
-                sigma
-            };
-            self.pred_end.push(self.preds.len());
+                self.val[wi] = sigma;
+                self.pred_end.push(self.preds.len());
+            }
+            None => {}
         }
-        self.pos[wi] = self.order.len() as u32;
-        self.order.push(w);
         for (x, l) in relax.edges(wi) {
-            let xi = x as usize;
+            let m = &mut self.mark[x as usize];
             let nd = d + l;
-            if nd < self.dist[xi] && self.pos[xi] == UNSEEN {
-                if self.dist[xi] == f64::INFINITY {
+            if nd < m.dist && m.pos == UNSEEN {
+                if m.dist == f64::INFINITY {
                     self.touched.push(x);
                 }
-                self.dist[xi] = nd;
-                self.heap.push(Reverse((nd.to_bits(), x)));
+                m.dist = nd;
+                self.heap.push(nd.to_bits(), x);
             }
         }
         Some(w)
-    }
-
-    #[inline]
-    fn is_tie(&self, v: u32, l: f64, d: f64) -> bool {
-        l.is_finite() && tie(self.dist[v as usize] + l, d)
     }
 
     /// Shortest-path predecessors of the `i`-th settled node: the neighbours in `pull` settled
@@ -214,8 +255,7 @@ impl Dijkstra {
     /// Marks every touched node unseen again.
     pub fn reset(&mut self) {
         for &w in &self.touched {
-            self.dist[w as usize] = f64::INFINITY;
-            self.pos[w as usize] = UNSEEN;
+            self.mark[w as usize] = FRESH;
         }
         self.touched.clear();
         self.order.clear();
@@ -225,29 +265,103 @@ impl Dijkstra {
     }
 }
 
+/// Radix heap (Ahuja, Mehlhorn, Orlin and Tarjan 1990) on `u64` keys: a monotone priority
+/// queue, valid while no key pushed is below the last key popped. Bucket `b > 0` holds keys
+/// whose highest bit differing from `last` is bit `b - 1`; bucket 0 holds keys equal to `last`.
+/// Popping an empty bucket 0 moves the smallest key of the first non-empty bucket into `last`
+/// and redistributes that bucket into lower ones, so each entry moves at most 64 times.
+#[derive(Debug)]
+struct RadixHeap {
+    buckets: Vec<Vec<(u64, u32)>>,
+    last: u64,
+    len: usize,
+}
+
+impl Default for RadixHeap {
+    fn default() -> Self {
+        Self {
+            buckets: vec![Vec::new(); 65],
+            last: 0,
+            len: 0,
+        }
+    }
+}
+
+impl RadixHeap {
+    #[inline]
+    fn bucket(&self, key: u64) -> usize {
+        64 - (key ^ self.last).leading_zeros() as usize
+    }
+
+    #[inline]
+    fn push(&mut self, key: u64, item: u32) {
+        let b = self.bucket(key);
+        self.buckets[b].push((key, item));
+        self.len += 1;
+    }
+
+    /// Makes bucket 0 non-empty (unless the heap is empty) and returns its key.
+    fn settle_front(&mut self) -> Option<u64> {
+        if self.len == 0 {
+            return None;
+        }
+        if self.buckets[0].is_empty() {
+            let b = (1..65).find(|&b| !self.buckets[b].is_empty())?;
+            let moving = std::mem::take(&mut self.buckets[b]);
+            self.last = moving.iter().map(|&(k, _)| k).min()?;
+            for &(k, item) in &moving {
+                let to = self.bucket(k);
+                self.buckets[to].push((k, item));
+            }
+            // Keep the allocation for later use.
+            let mut moving = moving;
+            moving.clear();
+            self.buckets[b] = moving;
+        }
+        Some(self.last)
+    }
+
+    fn peek(&mut self) -> Option<(u64, u32)> {
+        self.settle_front()?;
+        self.buckets[0].last().copied()
+    }
+
+    fn pop(&mut self) -> Option<(u64, u32)> {
+        self.settle_front()?;
+        self.len -= 1;
+        self.buckets[0].pop()
+    }
+
+    fn clear(&mut self) {
+        for b in &mut self.buckets {
+            b.clear();
+        }
+        self.last = 0;
+        self.len = 0;
+    }
+}
+
 impl Dijkstra {
     /// Plain Dijkstra from `s` over the nodes of component `c` only.
     pub fn run_within(&mut self, out: &Adj<'_>, s: u32, comp: &[u32], c: u32) {
-        self.dist[s as usize] = 0.0;
-        self.touched.push(s);
-        self.heap.push(Reverse((0, s)));
-        while let Some(Reverse((key, w))) = self.heap.pop() {
+        self.start(s);
+        while let Some((key, w)) = self.heap.pop() {
             let wi = w as usize;
-            if self.pos[wi] != UNSEEN {
+            if self.mark[wi].pos != UNSEEN {
                 continue;
             }
             let d = f64::from_bits(key);
-            self.pos[wi] = self.order.len() as u32;
+            self.mark[wi].pos = self.order.len() as u32;
             self.order.push(w);
             for (x, l) in out.edges(wi) {
-                let xi = x as usize;
+                let m = &mut self.mark[x as usize];
                 let nd = d + l;
-                if comp[xi] == c && nd < self.dist[xi] && self.pos[xi] == UNSEEN {
-                    if self.dist[xi] == f64::INFINITY {
+                if comp[x as usize] == c && nd < m.dist && m.pos == UNSEEN {
+                    if m.dist == f64::INFINITY {
                         self.touched.push(x);
                     }
-                    self.dist[xi] = nd;
-                    self.heap.push(Reverse((nd.to_bits(), x)));
+                    m.dist = nd;
+                    self.heap.push(nd.to_bits(), x);
                 }
             }
         }
@@ -257,6 +371,27 @@ impl Dijkstra {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn radix_heap_pops_in_order_with_duplicates() {
+        let mut h = RadixHeap::default();
+        for (k, v) in [(5u64, 0u32), (3, 1), (9, 2), (3, 3), (1 << 40, 4)] {
+            h.push(k, v);
+        }
+        assert_eq!(h.peek().map(|(k, _)| k), Some(3));
+        let mut keys = vec![h.pop().unwrap().0, h.pop().unwrap().0];
+        h.push(4, 5); // not below the last key popped
+        while let Some((k, _)) = h.pop() {
+            keys.push(k);
+        }
+        assert_eq!(keys, vec![3, 3, 4, 5, 9, 1 << 40]);
+        let floats = [0.5f64, 0.25, 3.0, 1e-300, 2.0];
+        for (i, f) in floats.iter().enumerate() {
+            h.push(f.to_bits(), i as u32);
+        }
+        let order: Vec<u32> = std::iter::from_fn(|| h.pop().map(|(_, v)| v)).collect();
+        assert_eq!(order, vec![3, 1, 0, 4, 2]);
+    }
     use crate::graph::{EdgeWeight, Graph, test_graph};
     use crate::influence::shortest_paths::Network;
 
@@ -291,13 +426,13 @@ mod tests {
         assert!(nw.weighted());
         let mut d = Dijkstra::new(4);
         d.run(&nw.out(), Some(&nw.inn()), 0, None);
-        assert_eq!(d.dist, vec![0.0, 0.5, f64::INFINITY, 1.0]);
+        let dist: Vec<f64> = (0..4).map(|v| d.dist(v)).collect();
+        assert_eq!(dist, vec![0.0, 0.5, f64::INFINITY, 1.0]);
         assert_eq!(d.val[3], 2.0);
         assert_eq!(d.order, vec![0, 1, 3]);
         assert_eq!(d.predecessors(2), &[0, 1]);
         assert_eq!(d.predecessors(1), &[0]);
         d.reset();
-        assert!(d.pos.iter().all(|&p| p == UNSEEN));
-        assert!(d.dist.iter().all(|&x| x == f64::INFINITY));
+        assert!((0..4).all(|v| d.pos(v) == UNSEEN && d.dist(v) == f64::INFINITY));
     }
 }
