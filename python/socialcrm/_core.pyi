@@ -6,6 +6,7 @@ import numpy.typing as npt
 
 __all__ = [
     "CsrGraph",
+    "betweenness",
     "build_graph",
     "check_panic_handling",
     "code_strings",
@@ -13,11 +14,13 @@ __all__ = [
     "edge_table",
     "eigenvector",
     "graph_stats",
+    "harmonic",
     "hits",
     "induced_subgraph",
     "katz",
     "kcore",
     "pagerank",
+    "sampled_betweenness",
     "spectral_radius",
     "structural_holes",
     "tie_pairs",
@@ -141,5 +144,34 @@ def structural_holes(
 ) -> tuple[_F64, _F64, _F64, _F64, _U32]: ...
 
 # -- paths --
+def betweenness(
+    g: CsrGraph,
+    *,
+    weight: str = "none",
+    normalized: bool = True,
+    endpoints: bool = False,
+    n_threads: int | None = None,
+    progress: Callable[[int, int], object] | None = None,
+) -> _F64: ...
+def sampled_betweenness(
+    g: CsrGraph,
+    *,
+    epsilon: float,
+    delta: float = 0.1,
+    weight: str = "none",
+    normalized: bool = True,
+    endpoints: bool = False,
+    seed: int = 0,
+    n_threads: int | None = None,
+    progress: Callable[[int, int], object] | None = None,
+) -> tuple[_F64, int, int]: ...
+def harmonic(
+    g: CsrGraph,
+    *,
+    weight: str = "none",
+    normalized: bool = False,
+    n_threads: int | None = None,
+    progress: Callable[[int, int], object] | None = None,
+) -> _F64: ...
 
 # -- diffusion --

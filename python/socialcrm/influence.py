@@ -21,6 +21,9 @@ __all__ += ["eigenvector", "hits", "katz", "kcore", "pagerank", "structural_hole
 __all__ += ["constraint", "effective_size", "efficiency", "hierarchy"]
 
 # -- paths --
+from ._paths import betweenness, harmonic
+
+__all__ += ["betweenness", "harmonic"]
 
 # -- diffusion --
 

@@ -24,6 +24,8 @@ mod _core {
     };
 
     // -- paths --
+    #[pymodule_export]
+    use super::influence::{betweenness, harmonic, sampled_betweenness};
 
     // -- diffusion --
     #[pymodule_export]

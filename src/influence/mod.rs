@@ -21,5 +21,14 @@ pub use pagerank::{PageRank, PageRankConfig, pagerank};
 pub use structural_holes::{MutualAdjacency, StructuralHoles, structural_holes};
 
 // -- paths: betweenness (exact and sampled), harmonic closeness --
+mod betweenness;
+mod harmonic;
+mod sampled_betweenness;
+pub mod shortest_paths;
+pub use betweenness::{BetweennessConfig, betweenness, rescale as rescale_betweenness};
+pub use harmonic::{HarmonicConfig, harmonic};
+pub use sampled_betweenness::{
+    SAMPLE_CONSTANT, SampledBetweenness, SampledConfig, sample_size, sampled_betweenness,
+};
 
 // -- diffusion: spread (IC, LT), maximize (IMM) --

@@ -1,0 +1,683 @@
+//! Betweenness estimated from random shortest paths with a guaranteed error: Riondato and
+//! Kornaropoulos (2016), "Fast approximation of betweenness centrality through sampling",
+//! Data Min. Knowl. Disc. 30(2).
+
+use super::betweenness::rescale;
+use super::shortest_paths::{
+    Adj, Dijkstra, Network, Slot, TIE_TOLERANCE, UNSEEN, check_size, par_chunks, tie,
+    vertex_diameter_bound,
+};
+use crate::control::Control;
+use crate::error::{CoreError, CoreResult};
+use crate::graph::{EdgeWeight, Graph};
+use crate::rng::{Rng, stream};
+use rand::Rng as _;
+
+/// Default of [`SampledConfig::delta`].
+pub const DEFAULT_DELTA: f64 = 0.1;
+/// Default of [`SampledConfig::seed`].
+pub const DEFAULT_SEED: u64 = 0;
+/// The constant `c` of the sample size (Löffler and Phillips 2009 estimate it at 0.5, the value
+/// Riondato and Kornaropoulos use).
+pub const SAMPLE_CONSTANT: f64 = 0.5;
+
+/// Samples drawn per chunk of work (one cancellation check and progress report each).
+const SAMPLES_PER_CHUNK: usize = 64;
+
+/// Options of [`sampled_betweenness`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SampledConfig {
+    /// Largest error allowed on the `1 / (n (n - 1))` scale, in `(0, 1)`.
+    pub epsilon: f64,
+    /// Probability allowed for the error to exceed `epsilon` anywhere, in `(0, 1)`.
+    pub delta: f64,
+    /// Seed of the random streams (sample `i` uses stream `i`).
+    pub seed: u64,
+    /// Edge weight read as tie strength; shortest paths use the length `1 / w`.
+    pub weight: EdgeWeight,
+    /// Output scale, as in [`super::betweenness::BetweennessConfig::normalized`].
+    pub normalized: bool,
+    /// Count the endpoints of each path as on it.
+    pub endpoints: bool,
+}
+
+impl Default for SampledConfig {
+    fn default() -> Self {
+        Self {
+            epsilon: 0.02,
+            delta: DEFAULT_DELTA,
+            seed: DEFAULT_SEED,
+            weight: EdgeWeight::Unit,
+            normalized: super::betweenness::DEFAULT_NORMALIZED,
+            endpoints: super::betweenness::DEFAULT_ENDPOINTS,
+        }
+    }
+}
+
+/// Estimated betweenness with the sampling diagnostics.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SampledBetweenness {
+    /// One estimate per node, on the scale of [`super::betweenness::betweenness`].
+    pub scores: Vec<f64>,
+    /// Number of sampled pairs `r`.
+    pub samples: u64,
+    /// The upper bound on the vertex diameter used for `r`.
+    pub vertex_diameter: u64,
+}
+
+/// Number of samples `r = ceil((c / epsilon^2) (floor(log2(VD - 2)) + 1 + ln(1 / delta)))`
+/// (Riondato and Kornaropoulos 2016, Theorem 2), with `c` = [`SAMPLE_CONSTANT`] and `VD` an
+/// upper bound on the vertex diameter. `floor(log2(VD - 2)) + 1` bounds the VC dimension of the
+/// paths through a node as an inner node; when endpoints count, a node may be any of the `VD`
+/// nodes of a path and `VD` replaces `VD - 2`. The argument of the logarithm is at least 1.
+pub fn sample_size(epsilon: f64, delta: f64, vertex_diameter: u64, endpoints: bool) -> u64 {
+    let on_path = if endpoints {
+        vertex_diameter
+    } else {
+        vertex_diameter.saturating_sub(2)
+    };
+    let vc = (on_path.max(1) as f64).log2().floor() + 1.0;
+    let r = (SAMPLE_CONSTANT / (epsilon * epsilon)) * (vc + (1.0 / delta).ln());
+    r.ceil() as u64
+}
+
+/// Betweenness estimated from `r` ([`sample_size`]) random shortest paths.
+///
+/// Each sample draws an ordered pair `(u, v)`, `u != v`, uniformly, and if `v` is reachable a
+/// shortest `u`-`v` path uniformly among all of them; every inner node of the path (and its
+/// endpoints when counted) gains `1 / r`. With probability at least `1 - delta`, every node's
+/// estimate `b~(w)` is then within `epsilon` of `B(w) / (n (n - 1))`, where `B(w)` sums
+/// `sigma_st(w) / sigma_st` over the ordered pairs `(s, t)` (Riondato and Kornaropoulos 2016).
+/// The estimate is returned as `b~(w) n (n - 1)` rescaled by
+/// [`super::betweenness::rescale`], so it estimates exactly what
+/// [`super::betweenness::betweenness`] returns: normalized without endpoints, the error bound
+/// becomes `epsilon n / (n - 2)`.
+///
+/// Unweighted paths come from a balanced bidirectional breadth-first search (the side whose
+/// frontier has fewer edges grows one level at a time, as in KADABRA), weighted ones from a
+/// bidirectional Dijkstra search (length `1 / w`). The vertex-diameter bound is that of
+/// [`super::shortest_paths`]: per strongly connected component the eccentricities in and out
+/// of one node, chained along the condensation.
+///
+/// Sample `i` uses the random stream `(seed, i)` and node counts are integers, so the result
+/// is identical on any number of threads.
+///
+/// # Arguments
+/// * `g` - the graph.
+/// * `cfg` - accuracy, seed, weight and output scale.
+/// * `ctl` - cancellation and progress (in samples).
+///
+/// # Returns
+/// The estimates, the number of samples and the vertex-diameter bound.
+///
+/// # Errors
+/// [`CoreError::BadParameter`] for `epsilon` or `delta` outside `(0, 1)` or a decayed weight on
+/// a graph without decay; [`CoreError::TooLarge`] and [`CoreError::Cancelled`].
+///
+/// # Complexity
+/// `O(r |E|)` time in the worst case (`O(r |E| log |V|)` weighted), typically far less thanks
+/// to the bidirectional search; `O(|V| + |E|)` for the bound; `O(|V|)` extra space per thread.
+///
+/// # Examples
+/// ```
+/// use socialcrm::control::Control;
+/// use socialcrm::graph::{BuildConfig, Events, build};
+/// use socialcrm::influence::{SampledConfig, sampled_betweenness};
+///
+/// // A directed path 0 -> 1 -> 2 -> 3.
+/// let (s, t) = ([0u32, 1, 2], [1u32, 2, 3]);
+/// let ev = Events { source: &s, target: &t, weight: None, time: None, kind: None };
+/// let (g, _) = build(&ev, &BuildConfig { n_nodes: 4, ..Default::default() }, &Control::new())
+///     .unwrap();
+/// let cfg = SampledConfig { epsilon: 0.1, ..Default::default() };
+/// let est = sampled_betweenness(&g, &cfg, &Control::new()).unwrap();
+/// assert_eq!(est.vertex_diameter, 4);
+/// // Exact normalized values are [0, 1/3, 1/3, 0].
+/// assert!((est.scores[1] - 1.0 / 3.0).abs() <= 0.1 * 4.0 / 2.0);
+/// assert_eq!((est.scores[0], est.scores[3]), (0.0, 0.0));
+/// ```
+pub fn sampled_betweenness(
+    g: &Graph,
+    cfg: &SampledConfig,
+    ctl: &Control,
+) -> CoreResult<SampledBetweenness> {
+    check_unit_interval("epsilon", cfg.epsilon)?;
+    check_unit_interval("delta", cfg.delta)?;
+    let n = g.n_nodes();
+    check_size(n)?;
+    let net = Network::new(g, cfg.weight, true)?;
+    let vertex_diameter = vertex_diameter_bound(&net, ctl)?;
+    let samples = sample_size(cfg.epsilon, cfg.delta, vertex_diameter, cfg.endpoints);
+    let mut scores = vec![0.0; n];
+    if n < 2 {
+        return Ok(SampledBetweenness {
+            scores,
+            samples,
+            vertex_diameter,
+        });
+    }
+    ctl.start(samples);
+    let (out, inn) = (net.out(), net.inn());
+    let weighted = net.weighted();
+    let total = usize::try_from(samples).map_err(|_| CoreError::TooLarge {
+        what: "samples",
+        got: samples,
+        limit: usize::MAX as u64,
+    })?;
+    let parts = par_chunks(
+        total,
+        SAMPLES_PER_CHUNK,
+        ctl,
+        || Sampler::new(n, weighted),
+        |sm, items| {
+            for i in items {
+                sm.sample(&out, &inn, n as u32, cfg.seed, i as u64, cfg.endpoints);
+            }
+        },
+    )?;
+    let per_pair = (n as f64) * ((n - 1) as f64) / samples as f64;
+    let hits: Vec<u64> = (0..n)
+        .map(|v| parts.iter().map(|p| p.hits[v]).sum())
+        .collect();
+    for (x, h) in scores.iter_mut().zip(net.to_original(&hits)) {
+        *x = h as f64 * per_pair;
+    }
+    rescale(
+        &mut scores,
+        n,
+        g.is_directed(),
+        cfg.normalized,
+        cfg.endpoints,
+    );
+    Ok(SampledBetweenness {
+        scores,
+        samples,
+        vertex_diameter,
+    })
+}
+
+fn check_unit_interval(name: &'static str, x: f64) -> CoreResult<()> {
+    if x > 0.0 && x < 1.0 {
+        Ok(())
+    } else {
+        Err(CoreError::BadParameter {
+            name,
+            expected: "a number strictly between 0 and 1",
+            got: x,
+        })
+    }
+}
+
+/// Per-thread sampling state: node hit counts, a search workspace and the current path.
+struct Sampler {
+    hits: Vec<u64>,
+    bfs: Option<BiBfs>,
+    dijkstra: Option<BiDijkstra>,
+    path: Vec<u32>,
+}
+
+impl Sampler {
+    fn new(n: usize, weighted: bool) -> Self {
+        Self {
+            hits: vec![0; n],
+            bfs: (!weighted).then(|| BiBfs::new(n)),
+            dijkstra: weighted.then(|| BiDijkstra::new(n)),
+            path: Vec::new(),
+        }
+    }
+
+    fn sample(&mut self, out: &Adj<'_>, inn: &Adj<'_>, n: u32, seed: u64, i: u64, ends: bool) {
+        let mut rng = stream(seed, i);
+        let u = rng.random_range(0..n);
+        let mut v = rng.random_range(0..n - 1);
+        if v >= u {
+            v += 1;
+        }
+        self.path.clear();
+        if let Some(bfs) = &mut self.bfs {
+            bfs.sample_path(out, inn, u, v, &mut rng, &mut self.path);
+        } else if let Some(dj) = &mut self.dijkstra {
+            dj.sample_path(out, inn, u, v, &mut rng, &mut self.path);
+        }
+        for &w in &self.path {
+            if ends || (w != u && w != v) {
+                self.hits[w as usize] += 1;
+            }
+        }
+    }
+}
+
+/// Picks one of `items` with probability proportional to its weight, given their `total`
+/// (rounding may leave the running sum just short of the draw: the last item is taken then).
+fn pick(rng: &mut Rng, total: f64, items: impl Iterator<Item = (u32, f64)>) -> Option<u32> {
+    let draw = rng.random::<f64>() * total;
+    let mut sum = 0.0;
+    let mut last = None;
+    for (x, w) in items {
+        sum += w;
+        last = Some(x);
+        if draw < sum {
+            break;
+        }
+    }
+    last
+}
+
+/// Balanced bidirectional BFS: `f` holds hop distance and path count from `u` (over
+/// out-edges), `b` those to `v` (over in-edges); `qf` and `qb` are queues in visit order.
+struct BiBfs {
+    f: Vec<Slot>,
+    b: Vec<Slot>,
+    qf: Vec<u32>,
+    qb: Vec<u32>,
+    meet: Vec<(u32, u32)>,
+}
+
+impl BiBfs {
+    fn new(n: usize) -> Self {
+        let unseen = Slot {
+            val: 0.0,
+            dist: UNSEEN,
+        };
+        Self {
+            f: vec![unseen; n],
+            b: vec![unseen; n],
+            qf: Vec::new(),
+            qb: Vec::new(),
+            meet: Vec::new(),
+        }
+    }
+
+    /// Fills `path` (from `u` to `v`) with a uniformly random shortest path, or leaves it empty
+    /// when `v` is unreachable.
+    fn sample_path(
+        &mut self,
+        out: &Adj<'_>,
+        inn: &Adj<'_>,
+        u: u32,
+        v: u32,
+        rng: &mut Rng,
+        path: &mut Vec<u32>,
+    ) {
+        if self.search(out, inn, u, v) {
+            let total: f64 = self
+                .meet
+                .iter()
+                .map(|&(x, y)| self.f[x as usize].val * self.b[y as usize].val)
+                .sum();
+            let weights =
+                self.meet.iter().enumerate().map(|(i, &(x, y))| {
+                    (i as u32, self.f[x as usize].val * self.b[y as usize].val)
+                });
+            if let Some(i) = pick(rng, total, weights) {
+                let (x, y) = self.meet[i as usize];
+                walk(&self.f, inn, x, rng, path);
+                path.reverse();
+                walk(&self.b, out, y, rng, path);
+            }
+        }
+        for &x in &self.qf {
+            self.f[x as usize].dist = UNSEEN;
+        }
+        for &x in &self.qb {
+            self.b[x as usize].dist = UNSEEN;
+        }
+        self.qf.clear();
+        self.qb.clear();
+        self.meet.clear();
+    }
+
+    /// Grows the two searches one level at a time, always the side whose frontier has fewer
+    /// edges, until a level expansion finds edges into the other side's visited set.
+    ///
+    /// Invariant: the visited sets are disjoint, the forward one holds every node within `a`
+    /// hops of `u` and the backward one every node within `b` hops of `v`, so `d(u, v) > a + b`.
+    /// Expanding the forward frontier (distance `a`), an edge `x -> y` into the backward set
+    /// closes a path of `a + 1 + d_b(y) >= d(u, v)` hops, hence `d_b(y) = b`: every meeting
+    /// edge found in that expansion lies on a shortest path, and every shortest path crosses
+    /// exactly one of them (from its node at distance `a` to the next). Likewise backwards.
+    fn search(&mut self, out: &Adj<'_>, inn: &Adj<'_>, u: u32, v: u32) -> bool {
+        self.f[u as usize] = Slot { val: 1.0, dist: 0 };
+        self.b[v as usize] = Slot { val: 1.0, dist: 0 };
+        self.qf.push(u);
+        self.qb.push(v);
+        let (mut fs, mut bs) = (0, 0);
+        while self.meet.is_empty() {
+            let fdeg: usize = self.qf[fs..].iter().map(|&x| out.degree(x as usize)).sum();
+            let bdeg: usize = self.qb[bs..].iter().map(|&x| inn.degree(x as usize)).sum();
+            if fdeg == 0 || bdeg == 0 {
+                return false;
+            }
+            if fdeg <= bdeg {
+                fs = expand(
+                    &mut self.f,
+                    &self.b,
+                    &mut self.qf,
+                    fs,
+                    out,
+                    &mut self.meet,
+                    false,
+                );
+            } else {
+                bs = expand(
+                    &mut self.b,
+                    &self.f,
+                    &mut self.qb,
+                    bs,
+                    inn,
+                    &mut self.meet,
+                    true,
+                );
+            }
+        }
+        true
+    }
+}
+
+/// Expands the frontier `queue[start..]` of one side over `adj` by one level; edges into the
+/// other side's visited set are recorded in `meet` as `(forward node, backward node)` pairs.
+/// Returns the start of the new frontier.
+fn expand(
+    this: &mut [Slot],
+    other: &[Slot],
+    queue: &mut Vec<u32>,
+    start: usize,
+    adj: &Adj<'_>,
+    meet: &mut Vec<(u32, u32)>,
+    backward: bool,
+) -> usize {
+    let end = queue.len();
+    for i in start..end {
+        let x = queue[i];
+        let Slot { val: sx, dist: dx } = this[x as usize];
+        let next = dx + 1;
+        for &y in adj.nbrs(x as usize) {
+            if other[y as usize].dist != UNSEEN {
+                meet.push(if backward { (y, x) } else { (x, y) });
+                continue;
+            }
+            let r = &mut this[y as usize];
+            if r.dist == UNSEEN {
+                *r = Slot {
+                    val: sx,
+                    dist: next,
+                };
+                queue.push(y);
+            } else if r.dist == next {
+                r.val += sx;
+            }
+        }
+    }
+    end
+}
+
+/// Walks from `x` back to the root of the search `side` (distance 0) over `adj` (the reverse of
+/// the search's direction), each step choosing a node one hop closer with probability
+/// proportional to its path count; pushes `x` and every node met.
+fn walk(side: &[Slot], adj: &Adj<'_>, x: u32, rng: &mut Rng, path: &mut Vec<u32>) {
+    let mut w = x;
+    path.push(w);
+    while side[w as usize].dist > 0 {
+        let Slot { val, dist } = side[w as usize];
+        let closer = adj
+            .nbrs(w as usize)
+            .iter()
+            .filter(|&&z| side[z as usize].dist == dist - 1)
+            .map(|&z| (z, side[z as usize].val));
+        match pick(rng, val, closer) {
+            Some(z) => w = z,
+            None => return,
+        }
+        path.push(w);
+    }
+}
+
+/// Bidirectional Dijkstra: `f` searches from `u` over out-edges, `b` from `v` over in-edges.
+struct BiDijkstra {
+    f: Dijkstra,
+    b: Dijkstra,
+    meet: Vec<(u32, u32)>,
+}
+
+impl BiDijkstra {
+    fn new(n: usize) -> Self {
+        Self {
+            f: Dijkstra::new(n),
+            b: Dijkstra::new(n),
+            meet: Vec::new(),
+        }
+    }
+
+    /// Fills `path` (from `u` to `v`) with a uniformly random shortest path, or leaves it empty
+    /// when `v` is unreachable.
+    ///
+    /// The side with the nearer unsettled node settles next, and `mu`, the shortest `u`-`v`
+    /// length seen across the two searches, is updated from the edges of each settled node.
+    /// The search stops once `top_f + top_b > mu` (beyond the tie tolerance): a node settled
+    /// by neither side would then lie on no shortest path, so every shortest path is made of
+    /// forward-settled nodes followed by backward-settled ones. If `v` was settled forwards
+    /// (or `u` backwards) all shortest paths lie on that side; otherwise each crosses exactly
+    /// one edge `x -> y` from a forward-settled `x` to a `y` settled backwards but not
+    /// forwards, and the number of shortest paths is the sum of `sigma_f(x) sigma_b(y)` over
+    /// those edges. Path counts of settled nodes are complete, since their predecessors are
+    /// nearer and settled first.
+    fn sample_path(
+        &mut self,
+        out: &Adj<'_>,
+        inn: &Adj<'_>,
+        u: u32,
+        v: u32,
+        rng: &mut Rng,
+        path: &mut Vec<u32>,
+    ) {
+        let mu = self.search(out, inn, u, v);
+        let (f, b) = (&self.f, &self.b);
+        if f.pos(v) != UNSEEN {
+            walk_settled(f, v, rng, path);
+            path.reverse();
+        } else if b.pos(u) != UNSEEN {
+            walk_settled(b, u, rng, path);
+        } else if mu.is_finite() {
+            for &x in &f.order {
+                let dx = f.dist(x);
+                for (y, l) in out.edges(x as usize) {
+                    if f.pos(y) == UNSEEN && b.pos(y) != UNSEEN && tie(dx + l + b.dist(y), mu) {
+                        self.meet.push((x, y));
+                    }
+                }
+            }
+            let weight = |&(x, y): &(u32, u32)| f.val[x as usize] * b.val[y as usize];
+            let total: f64 = self.meet.iter().map(weight).sum();
+            let items = self
+                .meet
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (i as u32, weight(e)));
+            if let Some(i) = pick(rng, total, items) {
+                let (x, y) = self.meet[i as usize];
+                walk_settled(f, x, rng, path);
+                path.reverse();
+                walk_settled(b, y, rng, path);
+            }
+        }
+        self.f.reset();
+        self.b.reset();
+        self.meet.clear();
+    }
+
+    /// Runs both searches until the stopping rule; returns `mu` (infinite if they never met).
+    fn search(&mut self, out: &Adj<'_>, inn: &Adj<'_>, u: u32, v: u32) -> f64 {
+        self.f.start(u);
+        self.b.start(v);
+        let mut mu = f64::INFINITY;
+        while let (Some(tf), Some(tb)) = (self.f.peek(), self.b.peek()) {
+            if tf + tb > mu * (1.0 + 4.0 * TIE_TOLERANCE) {
+                break;
+            }
+            if tf <= tb {
+                if let Some(x) = self.f.settle_next(out, Some(inn)) {
+                    let dx = self.f.dist(x);
+                    for (y, l) in out.edges(x as usize) {
+                        mu = mu.min(dx + l + self.b.dist(y));
+                    }
+                }
+            } else if let Some(y) = self.b.settle_next(inn, Some(out)) {
+                let dy = self.b.dist(y);
+                for (x, l) in inn.edges(y as usize) {
+                    mu = mu.min(self.f.dist(x) + l + dy);
+                }
+            }
+        }
+        mu
+    }
+}
+
+/// Walks from the settled node `x` back to the source of the search `dj` along recorded
+/// predecessors, each step choosing one with probability proportional to its path count;
+/// pushes `x` and every node met.
+fn walk_settled(dj: &Dijkstra, x: u32, rng: &mut Rng, path: &mut Vec<u32>) {
+    let mut w = x;
+    path.push(w);
+    loop {
+        let i = dj.pos(w) as usize;
+        if i == 0 {
+            return;
+        }
+        let preds = dj.predecessors(i).iter().map(|&z| (z, dj.val[z as usize]));
+        match pick(rng, dj.val[w as usize], preds) {
+            Some(z) => w = z,
+            None => return,
+        }
+        path.push(w);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::test_graph;
+    use crate::influence::betweenness::{BetweennessConfig, betweenness};
+
+    fn cfg(epsilon: f64, weight: EdgeWeight, seed: u64) -> SampledConfig {
+        SampledConfig {
+            epsilon,
+            seed,
+            weight,
+            normalized: false,
+            ..Default::default()
+        }
+    }
+
+    /// A directed graph with several components, ties and a self-loop.
+    fn sample_graph(directed: bool) -> Graph {
+        let n = 40u32;
+        let s: Vec<u32> = (0..150).map(|i| (i * 7 + i / 5) % 30).collect();
+        let t: Vec<u32> = (0..150).map(|i| (i * 13 + 3 * (i / 7)) % 30).collect();
+        let mut s2 = s.clone();
+        let mut t2 = t.clone();
+        s2.extend([31, 32, 33, 35]);
+        t2.extend([32, 33, 31, 35]);
+        let w: Vec<f64> = (0..s2.len()).map(|i| [1.0, 2.0, 4.0][i % 3]).collect();
+        test_graph(&s2, &t2, Some(&w), n as usize, directed)
+    }
+
+    #[test]
+    fn sample_size_follows_the_formula() {
+        // VD = 10: floor(log2 8) + 1 = 4; c / eps^2 = 50.
+        let r = sample_size(0.1, 0.1, 10, false);
+        assert_eq!(r, (50.0 * (4.0 + 10f64.ln())).ceil() as u64);
+        assert_eq!(
+            sample_size(0.1, 0.1, 10, true),
+            (50.0 * (4.0 + 10f64.ln())).ceil() as u64
+        );
+        assert_eq!(
+            sample_size(0.1, 0.1, 2, false),
+            (50.0 * (1.0 + 10f64.ln())).ceil() as u64
+        );
+    }
+
+    #[test]
+    fn estimates_are_within_epsilon_of_exact() {
+        for directed in [true, false] {
+            let g = sample_graph(directed);
+            let n = g.n_nodes() as f64;
+            for weight in [EdgeWeight::Unit, EdgeWeight::Summed] {
+                let exact = betweenness(
+                    &g,
+                    &BetweennessConfig {
+                        weight,
+                        normalized: false,
+                        endpoints: false,
+                    },
+                    &Control::new(),
+                )
+                .unwrap();
+                let est = sampled_betweenness(&g, &cfg(0.03, weight, 5), &Control::new()).unwrap();
+                // Back to the n (n - 1) scale: undirected unnormalized values are halved.
+                let k = if directed { 1.0 } else { 2.0 } / (n * (n - 1.0));
+                let worst = exact
+                    .iter()
+                    .zip(&est.scores)
+                    .map(|(e, s)| ((e - s) * k).abs())
+                    .fold(0.0, f64::max);
+                assert!(worst <= 0.03, "directed {directed} {weight:?}: {worst}");
+                assert!(est.scores.iter().any(|&x| x > 0.0));
+                assert_eq!(est.scores[34], 0.0);
+            }
+        }
+    }
+
+    #[test]
+    fn identical_on_one_and_three_threads() {
+        let g = sample_graph(true);
+        for weight in [EdgeWeight::Unit, EdgeWeight::Summed] {
+            let go = |k| {
+                crate::parallel::with_threads(Some(k), || {
+                    sampled_betweenness(&g, &cfg(0.05, weight, 11), &Control::new())
+                })
+                .unwrap()
+            };
+            assert_eq!(go(1), go(3));
+        }
+    }
+
+    #[test]
+    fn a_directed_path_is_estimated_closely() {
+        // Directed path 0 -> 1 -> 2 -> 3 -> 4: B = [0, 3, 4, 3, 0] over 20 ordered pairs.
+        let g = test_graph(&[0, 1, 2, 3], &[1, 2, 3, 4], None, 5, true);
+        let est =
+            sampled_betweenness(&g, &cfg(0.01, EdgeWeight::Unit, 1), &Control::new()).unwrap();
+        assert_eq!(est.vertex_diameter, 5);
+        for (e, x) in [0.0, 3.0, 4.0, 3.0, 0.0].iter().zip(&est.scores) {
+            assert!((e - x).abs() <= 0.01 * 20.0, "{:?}", est.scores);
+        }
+        assert_eq!((est.scores[0], est.scores[4]), (0.0, 0.0));
+    }
+
+    #[test]
+    fn bad_epsilon_and_delta_are_rejected() {
+        let g = test_graph(&[0], &[1], None, 2, true);
+        for (eps, delta) in [
+            (0.0, 0.1),
+            (1.0, 0.1),
+            (f64::NAN, 0.1),
+            (0.1, 0.0),
+            (0.1, 1.5),
+        ] {
+            let c = SampledConfig {
+                epsilon: eps,
+                delta,
+                ..Default::default()
+            };
+            let err = sampled_betweenness(&g, &c, &Control::new()).unwrap_err();
+            assert!(matches!(err, CoreError::BadParameter { .. }));
+        }
+    }
+
+    #[test]
+    fn graphs_below_two_nodes_give_zeros() {
+        let g = test_graph(&[], &[], None, 1, false);
+        let est = sampled_betweenness(&g, &SampledConfig::default(), &Control::new()).unwrap();
+        assert_eq!(est.scores, vec![0.0]);
+    }
+}
