@@ -9,3 +9,4 @@ pub use degree::{Degrees, degree};
 // -- paths: betweenness (exact and sampled), harmonic closeness --
 
 // -- diffusion: spread (IC, LT), maximize (IMM) --
+pub mod diffusion;
