@@ -18,6 +18,9 @@ __all__ = ["degree"]
 # -- paths --
 
 # -- diffusion --
+from ._diffusion import SpreadResult, maximize, spread
+
+__all__ += ["SpreadResult", "maximize", "spread"]
 
 
 def degree(g: Graph) -> pd.DataFrame:
