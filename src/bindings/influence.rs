@@ -70,7 +70,13 @@ pub fn edge_slots<'py>(
     Ok((slots.into_pyarray(py), inner.n_slots()))
 }
 
-type SpreadOut<'py> = (f64, f64, Option<f64>, Option<f64>, Bound<'py, PyArray1<f64>>);
+type SpreadOut<'py> = (
+    f64,
+    f64,
+    Option<f64>,
+    Option<f64>,
+    Bound<'py, PyArray1<f64>>,
+);
 
 /// Monte Carlo spread: mean, std_error, value_mean, value_std_error, activation.
 #[pyfunction]
@@ -99,7 +105,10 @@ pub fn spread<'py>(
         simulations,
         seed,
     };
-    let (seeds, value) = (seeds.as_slice()?, value.as_ref().map(|v| v.as_slice()).transpose()?);
+    let (seeds, value) = (
+        seeds.as_slice()?,
+        value.as_ref().map(|v| v.as_slice()).transpose()?,
+    );
     let r = run_detached(py, n_threads, progress, |ctl| {
         diffusion::spread(inner, seeds, value, &cfg, ctl)
     })?;
@@ -155,5 +164,9 @@ pub fn maximize<'py>(
         r.ell_adjusted,
         r.memory_bytes,
     );
-    Ok((r.seeds.into_pyarray(py), r.marginal_gain.into_pyarray(py), info))
+    Ok((
+        r.seeds.into_pyarray(py),
+        r.marginal_gain.into_pyarray(py),
+        info,
+    ))
 }

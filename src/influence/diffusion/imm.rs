@@ -1,6 +1,6 @@
 //! Influence maximization by IMM (Tang, Shi & Xiao 2015) on reverse-reachable sets.
 
-use super::probabilities::{EdgeProbability, InValues, Model, forward_values};
+use super::probabilities::{Adjacency, EdgeProbability, Model, forward_values};
 use super::rr_sets::{Roots, RrSets, Sampler, max_coverage};
 use super::simulate::check_values;
 use crate::control::Control;
@@ -132,7 +132,10 @@ pub fn maximize(
     check_params(n, k, cfg)?;
     let (roots, gamma, lb0) = roots_and_scale(n, k, value)?;
     let out = forward_values(g, cfg.model, cfg.probability, cfg.weight)?;
-    let inv = InValues::new(g, cfg.model, &out);
+    let inv = match cfg.model {
+        Model::IndependentCascade => Adjacency::cascade(g, &out, false),
+        Model::LinearThreshold => Adjacency::threshold_in(g, &out),
+    };
     drop(out);
     let mut result = ImmResult {
         seed: cfg.seed,

@@ -42,6 +42,12 @@ impl Bits {
         (self.rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
     }
 
+    /// Uniform on `(0, 1]` with 53 random bits (safe to take the logarithm of).
+    #[inline]
+    pub(crate) fn open_unit(&mut self) -> f64 {
+        ((self.rng.next_u64() >> 11) + 1) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+
     /// Uniform on `0..n` (`n > 0`), by Lemire's multiply-shift with rejection.
     pub(crate) fn below(&mut self, n: u64) -> u64 {
         let threshold = n.wrapping_neg() % n;
@@ -76,11 +82,6 @@ impl Epochs {
             self.stamp.fill(0);
             self.epoch = 1;
         }
-    }
-
-    #[inline]
-    pub(crate) fn is_marked(&self, v: u32) -> bool {
-        self.stamp[v as usize] == self.epoch
     }
 
     /// Marks `v`; returns whether it was unmarked.
@@ -138,6 +139,11 @@ mod tests {
         assert!((mean - 0.5).abs() < 0.02, "{mean}");
         assert!((0..1000).all(|_| b.below(7) < 7));
         assert!((0..1000).map(|_| b.unit()).all(|u| (0.0..1.0).contains(&u)));
+        assert!(
+            (0..1000)
+                .map(|_| b.open_unit())
+                .all(|u| u > 0.0 && u <= 1.0)
+        );
     }
 
     #[test]
@@ -146,13 +152,12 @@ mod tests {
         e.clear();
         assert!(e.mark(1));
         assert!(!e.mark(1));
-        assert!(e.is_marked(1) && !e.is_marked(0));
         e.clear();
-        assert!(!e.is_marked(1));
+        assert!(e.mark(1));
         e.epoch = u32::MAX;
         e.mark(2);
         e.clear();
-        assert!(!e.is_marked(2) && e.epoch == 1);
+        assert!(e.mark(2) && e.epoch == 1);
     }
 
     #[test]

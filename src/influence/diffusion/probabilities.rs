@@ -83,14 +83,14 @@ pub(crate) fn forward_values(
 ) -> CoreResult<Vec<u32>> {
     let w = g.edge_weights(weight)?;
     let normalised = || -> Vec<f64> { in_weight_sums(g, w) };
-    let fix_round = |p: f64| (p * f64::from(ONE)).round().clamp(0.0, f64::from(ONE)) as u32;
+    // Casts, not round()/floor(), which are library calls without SSE4.1; p is in [0, 1].
+    let fix_round = |p: f64| (p * f64::from(ONE) + 0.5).min(f64::from(ONE)) as u32;
     match (model, prob) {
         (Model::LinearThreshold, EdgeProbability::WeightedCascade) => {
             let inw = normalised();
             // Rounded down, so the weights into a node never sum past ONE.
             Ok(per_slot(g, |u, s, v| {
-                ratio(w, s, inw[v as usize], u, v)
-                    .map_or(0, |b| (b * f64::from(ONE)).floor() as u32)
+                ratio(w, s, inw[v as usize], u, v).map_or(0, |b| (b * f64::from(ONE)) as u32)
             }))
         }
         (Model::LinearThreshold, _) => Err(CoreError::BadParameter {
@@ -145,16 +145,35 @@ fn ratio(w: Option<&[f64]>, s: usize, inw: f64, u: u32, v: u32) -> Option<f64> {
     (u != v && inw > 0.0).then(|| (ws / inw).min(1.0))
 }
 
-/// Sum of the weights into each node, self-loops left out (pull, so thread-count independent).
+/// Sum of the weights into each node, self-loops left out. Each node's sum runs over its
+/// in-neighbours in increasing order whichever way it is computed, so it does not depend on
+/// the thread count.
 fn in_weight_sums(g: &Graph, w: Option<&[f64]>) -> Vec<f64> {
-    (0..g.n_nodes())
+    let n = g.n_nodes();
+    if g.is_directed() {
+        // Scatter along the out-slots, sources in increasing order: one sequential pass
+        // instead of a random read of the weight of every in-edge.
+        let mut inw = vec![0.0; n];
+        let targets = g.targets();
+        for u in 0..n {
+            for s in g.out_range(u) {
+                let v = targets[s] as usize;
+                if v != u {
+                    inw[v] += w.map_or(1.0, |w| w[s]);
+                }
+            }
+        }
+        return inw;
+    }
+    (0..n)
         .into_par_iter()
         .map(|v| {
-            let (src, slots) = g.in_neighbors(v);
-            src.iter()
-                .enumerate()
-                .filter(|&(_, &u)| u as usize != v)
-                .fold(0.0, |acc, (i, _)| acc + w.map_or(1.0, |w| w[slots.get(i)]))
+            let r = g.out_range(v);
+            g.out_neighbors(v)
+                .iter()
+                .zip(r)
+                .filter(|&(&u, _)| u as usize != v)
+                .fold(0.0, |acc, (_, s)| acc + w.map_or(1.0, |w| w[s]))
         })
         .collect()
 }
@@ -195,49 +214,133 @@ fn fill_rows<T: Send>(
     });
 }
 
-/// Values aligned with the in-adjacency, for sampling reverse-reachable sets: position
-/// `in_off[v] + i` belongs to the edge from the `i`-th in-neighbour of `v`
-/// ([`Graph::in_neighbors`]). IC stores `p_uv`; LT stores the running sum of `b_uv` over the
-/// in-list (so one threshold picks one in-edge by binary search).
-#[derive(Debug, Clone, Default)]
-pub(crate) struct InValues {
-    pub(crate) in_off: Vec<usize>,
-    pub(crate) vals: Vec<u32>,
+/// One edge of an [`Adjacency`] row: the neighbour and the edge's fixed-point value.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Arc {
+    pub(crate) node: u32,
+    pub(crate) value: u32,
 }
 
-impl InValues {
-    pub(crate) fn new(g: &Graph, model: Model, out: &[u32]) -> Self {
+/// A CSR adjacency carrying one fixed-point value per edge, laid out for the random walks of
+/// the diffusion models (neighbour and value side by side):
+/// * [`Adjacency::cascade`]: IC probabilities. A row longer than `cascade::SHORT` whose mean
+///   probability is below 1/8 is sorted by decreasing probability (ties by neighbour) and
+///   flagged, so that its low-probability tail can be sampled by geometric skips; other rows
+///   are drawn edge by edge and keep the graph's order;
+/// * [`Adjacency::threshold_in`]: LT in-edges, in the graph's order, with the running sum of
+///   `b_uv` (one threshold then picks one in-edge by binary search).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Adjacency {
+    off: Vec<usize>,
+    arcs: Vec<Arc>,
+    /// Per node, whether its row is long and sorted by decreasing value (cascade only).
+    sorted: Vec<bool>,
+}
+
+impl Adjacency {
+    /// IC edges with probabilities from `out` (per out-slot): out-edges when `forward`, else
+    /// in-edges (for reverse-reachable sets).
+    pub(crate) fn cascade(g: &Graph, out: &[u32], forward: bool) -> Self {
+        let mut adj = if forward {
+            Self::out_edges(g, out)
+        } else {
+            Self::in_edges(g, out)
+        };
+        let long = |d: usize| d > super::cascade::SHORT;
+        let descending = |row: &[Arc]| row.is_sorted_by(|a, b| a.value >= b.value);
+        let off = &adj.off;
+        fill_rows(off, &mut adj.arcs, |_, _, row| {
+            let total: u64 = row.iter().map(|a| u64::from(a.value)).sum();
+            // Sorting pays only where most edges are unlikely: skips replace many draws.
+            if long(row.len()) && total < row.len() as u64 * u64::from(ONE / 8) && !descending(row)
+            {
+                row.sort_unstable_by(|a, b| b.value.cmp(&a.value).then(a.node.cmp(&b.node)));
+            }
+        });
+        adj.sorted = (0..g.n_nodes())
+            .into_par_iter()
+            .map(|v| long(adj.row(v).len()) && descending(adj.row(v)))
+            .collect();
+        adj
+    }
+
+    /// LT in-edges with the running sum of the weights `b` (per out-slot) along each row.
+    pub(crate) fn threshold_in(g: &Graph, b: &[u32]) -> Self {
+        let mut adj = Self::in_edges(g, b);
+        let off = &adj.off;
+        fill_rows(off, &mut adj.arcs, |_, _, row| {
+            let mut running = 0u32;
+            for a in row.iter_mut() {
+                running = running.saturating_add(a.value);
+                a.value = running;
+            }
+        });
+        adj
+    }
+
+    fn out_edges(g: &Graph, out: &[u32]) -> Self {
+        let targets = g.targets();
+        let off = g.offsets().to_vec();
+        let mut arcs = vec![Arc::default(); targets.len()];
+        fill_rows(&off, &mut arcs, |_, range, row| {
+            for (a, s) in row.iter_mut().zip(range) {
+                *a = Arc {
+                    node: targets[s],
+                    value: out[s],
+                };
+            }
+        });
+        Adjacency {
+            off,
+            arcs,
+            sorted: Vec::new(),
+        }
+    }
+
+    fn in_edges(g: &Graph, out: &[u32]) -> Self {
         let n = g.n_nodes();
-        let mut in_off = Vec::with_capacity(n + 1);
-        in_off.push(0);
+        let mut off = Vec::with_capacity(n + 1);
+        off.push(0);
         for v in 0..n {
             let d = g.in_neighbors(v).0.len();
-            in_off.push(in_off[v] + d);
+            off.push(off[v] + d);
         }
-        let mut vals = vec![0u32; in_off[n]];
-        fill_rows(&in_off, &mut vals, |v, _, row| {
+        let mut arcs = vec![Arc::default(); off[n]];
+        fill_rows(&off, &mut arcs, |v, _, row| {
             let (src, slots) = g.in_neighbors(v);
-            let mut running = 0u32;
-            for (i, (x, &u)) in row.iter_mut().zip(src).enumerate() {
+            for (i, (a, &u)) in row.iter_mut().zip(src).enumerate() {
                 let slot = match slots {
                     InSlots::Listed(_) => slots.get(i),
                     // Undirected: the in-edge u -> v is u's slot of v, not v's slot of u.
                     InSlots::Range(_) => slot_of(g, u as usize, v as u32).unwrap_or(slots.get(i)),
                 };
-                *x = match model {
-                    Model::IndependentCascade => out[slot],
-                    Model::LinearThreshold => {
-                        running = running.saturating_add(out[slot]);
-                        running
-                    }
+                *a = Arc {
+                    node: u,
+                    value: out[slot],
                 };
             }
         });
-        InValues { in_off, vals }
+        Adjacency {
+            off,
+            arcs,
+            sorted: Vec::new(),
+        }
+    }
+
+    /// Whether the row of `v` is long and sorted by decreasing value (cascade only).
+    #[inline]
+    pub(crate) fn is_sorted(&self, v: usize) -> bool {
+        self.sorted.get(v).copied().unwrap_or(false)
+    }
+
+    /// The edges of node `v`.
+    #[inline]
+    pub(crate) fn row(&self, v: usize) -> &[Arc] {
+        &self.arcs[self.off[v]..self.off[v + 1]]
     }
 
     pub(crate) fn memory_bytes(&self) -> usize {
-        self.in_off.len() * std::mem::size_of::<usize>() + self.vals.len() * 4
+        self.off.len() * std::mem::size_of::<usize>() + self.arcs.len() * 8 + self.sorted.len()
     }
 }
 
@@ -269,17 +372,51 @@ mod tests {
     }
 
     #[test]
-    fn undirected_in_values_use_the_edge_into_the_node() {
+    fn undirected_in_edges_use_the_edge_into_the_node() {
         // Path 0 - 1 - 2, unit weights: p(1->0) = 1, p(0->1) = p(2->1) = 1/2, p(1->2) = 1.
         let g = test_graph(&[0, 1], &[1, 2], None, 3, false);
         let ic = EdgeProbability::WeightedCascade;
         let out = forward_values(&g, Model::IndependentCascade, ic, EdgeWeight::Unit).unwrap();
         assert_eq!(out, vec![HALF, ONE, ONE, HALF]);
-        let inv = InValues::new(&g, Model::IndependentCascade, &out);
-        assert_eq!(inv.in_off, vec![0, 1, 3, 4]);
-        assert_eq!(inv.vals, vec![ONE, HALF, HALF, ONE]);
-        let lt = InValues::new(&g, Model::LinearThreshold, &out);
-        assert_eq!(lt.vals, vec![ONE, HALF, ONE, ONE]);
+        let arc = |node, value| Arc { node, value };
+        let inv = Adjacency::cascade(&g, &out, false);
+        assert_eq!(inv.off, vec![0, 1, 3, 4]);
+        assert_eq!(
+            inv.arcs,
+            vec![arc(1, ONE), arc(0, HALF), arc(2, HALF), arc(1, ONE)]
+        );
+        let lt = Adjacency::threshold_in(&g, &out);
+        let cum: Vec<u32> = lt.arcs.iter().map(|a| a.value).collect();
+        assert_eq!(cum, vec![ONE, HALF, ONE, ONE]);
+    }
+
+    #[test]
+    fn cascade_rows_are_sorted_by_decreasing_probability() {
+        // A star 0 -> 1..=20 (long row: sorted) and 21 -> 22, 23 (short row: kept in order).
+        let mut s = vec![0u32; 20];
+        let mut t: Vec<u32> = (1..=20).collect();
+        s.extend([21, 21]);
+        t.extend([22, 23]);
+        let g = test_graph(&s, &t, None, 24, true);
+        let mut out: Vec<u32> = (0..20).map(|i| (i * 7) % 5).collect();
+        out.extend([1, 2]);
+        let fwd = Adjacency::cascade(&g, &out, true);
+        assert!(fwd.is_sorted(0) && !fwd.is_sorted(21) && !fwd.is_sorted(1));
+        let row: Vec<(u32, u32)> = fwd.row(0).iter().map(|a| (a.node, a.value)).collect();
+        assert!(
+            row.windows(2)
+                .all(|w| w[0].1 > w[1].1 || (w[0].1 == w[1].1 && w[0].0 < w[1].0))
+        );
+        assert_eq!(row[..2], [(3, 4), (8, 4)]);
+        let short: Vec<u32> = fwd.row(21).iter().map(|a| a.node).collect();
+        assert_eq!(short, vec![22, 23]);
+        assert!(fwd.row(1).is_empty());
+        assert_eq!(fwd.memory_bytes(), 25 * 8 + 22 * 8 + 24);
+        // Likely edges are not worth sorting: the row stays in the graph's order, unflagged.
+        let likely: Vec<u32> = (0..22).map(|i| ONE / 2 + i).collect();
+        let dense = Adjacency::cascade(&g, &likely, true);
+        assert!(!dense.is_sorted(0));
+        assert_eq!(dense.row(0)[0].node, 1);
     }
 
     #[test]

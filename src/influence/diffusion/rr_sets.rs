@@ -3,7 +3,7 @@
 
 use super::cascade::{self, Frontier};
 use super::pool::{Bits, chunked};
-use super::probabilities::{InValues, Model};
+use super::probabilities::{Adjacency, Model};
 use super::threshold;
 use crate::control::Control;
 use crate::error::{CoreError, CoreResult};
@@ -161,7 +161,8 @@ impl Roots {
 pub(crate) struct Sampler<'a> {
     pub(crate) g: &'a Graph,
     pub(crate) model: Model,
-    pub(crate) inv: InValues,
+    /// In-edges: IC probabilities ([`Adjacency::cascade`]) or LT running weights.
+    pub(crate) inv: Adjacency,
     pub(crate) roots: Roots,
     pub(crate) seed: u64,
     /// Added to the set index to pick the stream, so separate collections are independent.
@@ -174,8 +175,8 @@ impl Sampler<'_> {
         let mut bits = Bits::new(stream(self.seed, self.stream_base + j));
         let root = self.roots.draw(&mut bits);
         match self.model {
-            Model::IndependentCascade => cascade::reverse(self.g, &self.inv, root, fr, &mut bits),
-            Model::LinearThreshold => threshold::reverse(self.g, &self.inv, root, fr, &mut bits),
+            Model::IndependentCascade => cascade::spread_from(&self.inv, &[root], fr, &mut bits),
+            Model::LinearThreshold => threshold::reverse(&self.inv, root, fr, &mut bits),
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use super::cascade::{self, Frontier};
 use super::pool::{Bits, chunked};
-use super::probabilities::{EdgeProbability, Model, forward_values};
+use super::probabilities::{Adjacency, EdgeProbability, Model, forward_values};
 use super::threshold::{self, Thresholds};
 use crate::control::Control;
 use crate::error::{CoreError, CoreResult};
@@ -120,6 +120,10 @@ pub fn spread(
     let n = g.n_nodes();
     check_inputs(n, seeds, value, cfg.simulations)?;
     let p = forward_values(g, cfg.model, cfg.probability, cfg.weight)?;
+    let adj = match cfg.model {
+        Model::IndependentCascade => Adjacency::cascade(g, &p, true),
+        Model::LinearThreshold => Adjacency::default(),
+    };
     ctl.start(cfg.simulations as u64);
     let make = || State {
         scratch: match cfg.model {
@@ -136,7 +140,7 @@ pub fn spread(
             let mut bits = Bits::new(stream(cfg.seed, i as u64));
             let active = match scratch {
                 Scratch::Ic(fr) => {
-                    cascade::simulate(g, &p, seeds, fr, &mut bits);
+                    cascade::spread_from(&adj, seeds, fr, &mut bits);
                     &fr.queue
                 }
                 Scratch::Lt(th) => {

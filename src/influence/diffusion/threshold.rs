@@ -2,7 +2,7 @@
 
 use super::cascade::Frontier;
 use super::pool::Bits;
-use super::probabilities::InValues;
+use super::probabilities::Adjacency;
 use crate::graph::Graph;
 
 /// Per-node state of an LT simulation, valid when `stamp` is the current epoch: the threshold
@@ -88,25 +88,25 @@ pub(crate) fn simulate(g: &Graph, b: &[u32], seeds: &[u32], st: &mut Thresholds,
 /// One LT reverse-reachable set of `root`: in the live-edge view of LT each node keeps at most
 /// one in-edge, edge `u -> v` with probability `b_uv`; walking those edges backwards from `root`
 /// until no edge is kept or a node repeats gives the set, left in `fr.queue`, `root` first.
-pub(crate) fn reverse(g: &Graph, inv: &InValues, root: u32, fr: &mut Frontier, bits: &mut Bits) {
+pub(crate) fn reverse(adj: &Adjacency, root: u32, fr: &mut Frontier, bits: &mut Bits) {
     fr.seen.clear();
     fr.queue.clear();
     fr.seen.mark(root);
     fr.queue.push(root);
     let mut v = root as usize;
     loop {
-        let cum = &inv.vals[inv.in_off[v]..inv.in_off[v + 1]];
+        let row = adj.row(v);
         let theta = bits.next31();
         // The first in-edge whose running weight passes theta: edge i with probability b_i.
-        let i = cum.partition_point(|&c| c <= theta);
-        let Some(&u) = g.in_neighbors(v).0.get(i) else {
+        let i = row.partition_point(|a| a.value <= theta);
+        let Some(a) = row.get(i) else {
             return;
         };
-        if !fr.seen.mark(u) {
+        if !fr.seen.mark(a.node) {
             return;
         }
-        fr.queue.push(u);
-        v = u as usize;
+        fr.queue.push(a.node);
+        v = a.node as usize;
     }
 }
 
@@ -114,7 +114,6 @@ pub(crate) fn reverse(g: &Graph, inv: &InValues, root: u32, fr: &mut Frontier, b
 mod tests {
     use super::*;
     use crate::graph::test_graph;
-    use crate::influence::diffusion::Model;
     use crate::influence::diffusion::probabilities::ONE;
     use crate::rng::stream;
 
@@ -129,8 +128,8 @@ mod tests {
         simulate(&g, &[ONE, ONE], &[1], &mut st, &mut bits);
         assert_eq!(st.queue, vec![1, 2]);
         let mut fr = Frontier::new(3);
-        let inv = InValues::new(&g, Model::LinearThreshold, &[ONE, ONE]);
-        reverse(&g, &inv, 2, &mut fr, &mut bits);
+        let inv = Adjacency::threshold_in(&g, &[ONE, ONE]);
+        reverse(&inv, 2, &mut fr, &mut bits);
         assert_eq!(fr.queue, vec![2, 1, 0]);
     }
 
