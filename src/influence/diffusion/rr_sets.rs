@@ -107,6 +107,9 @@ impl RrSets {
                     nodes: Vec::new(),
                 };
                 for j in items {
+                    if ctl.is_cancelled() {
+                        break; // a large set can take long: stop mid-block, error below
+                    }
                     sampler.sample((first * BLOCK + j) as u64, fr);
                     b.nodes.extend_from_slice(&fr.queue);
                     b.ends.push(b.nodes.len());
@@ -115,6 +118,7 @@ impl RrSets {
                 b
             },
         )?;
+        ctl.checkpoint()?;
         self.total += blocks.iter().map(|b| b.nodes.len()).sum::<usize>();
         self.blocks.extend(blocks);
         Ok(())

@@ -137,6 +137,9 @@ pub fn spread(
         let mut reach = Vec::with_capacity(items.len());
         let mut values = Vec::with_capacity(if value.is_some() { items.len() } else { 0 });
         for i in items {
+            if ctl.is_cancelled() {
+                break; // one simulation can be long: stop mid-chunk, error below
+            }
             let mut bits = Bits::new(stream(cfg.seed, i as u64));
             let active = match scratch {
                 Scratch::Ic(fr) => {
@@ -158,6 +161,7 @@ pub fn spread(
         }
         (reach, values)
     })?;
+    ctl.checkpoint()?;
     let (reach, values): (Vec<Vec<u32>>, Vec<Vec<f64>>) = chunks.into_iter().unzip();
     let reach: Vec<u32> = reach.concat();
     let values: Vec<f64> = values.concat();
