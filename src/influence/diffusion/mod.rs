@@ -16,7 +16,9 @@
 //! Edge probabilities (IC) and normalised weights (LT) are stored per adjacency slot as integers
 //! in `0..=2^31` ([`ONE`]) and compared with 31-bit uniform random integers, so a probability is
 //! rounded to the nearest multiple of `2^-31` (IC) or down to one (LT); `0` and `1` are exact.
-//! Self-loops never activate anyone and do not count in any normalisation.
+//! Long IC adjacency rows of mostly unlikely edges are sampled by geometric skips (a
+//! floating-point logarithm per candidate edge) instead of one draw per edge; the law is the
+//! same. Self-loops never activate anyone and do not count in any normalisation.
 //!
 //! # Determinism
 //! Simulation `i` and reverse-reachable set `j` draw from [`crate::rng::stream`]`(seed, i)`; all
@@ -31,7 +33,7 @@ mod rr_sets;
 mod simulate;
 mod threshold;
 
-pub use imm::{ImmConfig, ImmResult, maximize};
+pub use imm::{DEFAULT_ELL, DEFAULT_EPSILON, ImmConfig, ImmResult, maximize};
 pub use probabilities::{EdgeProbability, Model, ONE, edge_slots};
-pub use rr_sets::{RrSets, max_coverage};
-pub use simulate::{SpreadConfig, SpreadStats, spread};
+pub use rr_sets::{Coverage, RrSets, max_coverage};
+pub use simulate::{DEFAULT_SIMULATIONS, SpreadConfig, SpreadStats, spread};

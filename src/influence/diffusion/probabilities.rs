@@ -41,6 +41,19 @@ pub enum EdgeProbability<'a> {
 ///
 /// # Complexity
 /// `O(r log d)` time for `r` pairs and maximum degree `d`.
+///
+/// # Examples
+/// ```
+/// use socialcrm::control::Control;
+/// use socialcrm::graph::{BuildConfig, Events, build};
+/// use socialcrm::influence::diffusion::edge_slots;
+///
+/// let (s, t) = ([0u32, 0, 2], [1u32, 2, 1]);
+/// let ev = Events { source: &s, target: &t, weight: None, time: None, kind: None };
+/// let (g, _) = build(&ev, &BuildConfig { n_nodes: 3, ..Default::default() }, &Control::new())
+///     .unwrap();
+/// assert_eq!(edge_slots(&g, &[0, 1], &[2, 0]).unwrap(), vec![1, -1]);
+/// ```
 pub fn edge_slots(g: &Graph, src: &[u32], dst: &[u32]) -> CoreResult<Vec<i64>> {
     if src.len() != dst.len() {
         return Err(CoreError::LengthMismatch {

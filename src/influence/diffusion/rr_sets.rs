@@ -23,7 +23,7 @@ struct Block {
     nodes: Vec<u32>,
 }
 
-/// A collection of RR sets: node codes stored flat per block of [`BLOCK`] sets, with offsets.
+/// A collection of RR sets: node codes stored flat per block of 1024 sets, with offsets.
 #[derive(Debug, Clone, Default)]
 pub struct RrSets {
     blocks: Vec<Block>,
@@ -250,6 +250,16 @@ pub struct Coverage {
 /// # Complexity
 /// `O(sum of set sizes + n + k log n)` time after an `O(sum + n)` inverted index; extra space
 /// `O(sum of set sizes + n + number of sets)`.
+///
+/// # Examples
+/// ```
+/// use socialcrm::control::Control;
+/// use socialcrm::influence::diffusion::{RrSets, max_coverage};
+///
+/// let rr = RrSets::from_sets(&[vec![0, 1], vec![1, 2], vec![3]]);
+/// let c = max_coverage(&rr, 4, 2, &Control::new()).unwrap();
+/// assert_eq!((c.seeds, c.gains), (vec![1, 3], vec![2, 1]));
+/// ```
 pub fn max_coverage(rr: &RrSets, n: usize, k: usize, ctl: &Control) -> CoreResult<Coverage> {
     if k > n {
         return Err(CoreError::BadParameter {
