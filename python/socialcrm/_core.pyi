@@ -11,6 +11,7 @@ __all__ = [
     "check_panic_handling",
     "code_strings",
     "degree",
+    "edge_slots",
     "edge_table",
     "eigenvector",
     "graph_stats",
@@ -19,9 +20,11 @@ __all__ = [
     "induced_subgraph",
     "katz",
     "kcore",
+    "maximize",
     "pagerank",
     "sampled_betweenness",
     "spectral_radius",
+    "spread",
     "structural_holes",
     "tie_pairs",
     "to_undirected",
@@ -175,3 +178,33 @@ def harmonic(
 ) -> _F64: ...
 
 # -- diffusion --
+def edge_slots(g: CsrGraph, source: _U32, target: _U32) -> tuple[npt.NDArray[np.int64], int]: ...
+def spread(
+    g: CsrGraph,
+    seeds: _U32,
+    *,
+    model: str = "ic",
+    p: float | None = None,
+    p_slots: _F64 | None = None,
+    weight: str = "weight",
+    simulations: int = 10000,
+    seed: int = 0,
+    value: _F64 | None = None,
+    n_threads: int | None = None,
+    progress: Callable[[int, int], object] | None = None,
+) -> tuple[float, float, float | None, float | None, _F64]: ...
+def maximize(
+    g: CsrGraph,
+    k: int,
+    *,
+    model: str = "ic",
+    p: float | None = None,
+    p_slots: _F64 | None = None,
+    weight: str = "weight",
+    epsilon: float = 0.1,
+    ell: float = 1.0,
+    seed: int = 0,
+    value: _F64 | None = None,
+    n_threads: int | None = None,
+    progress: Callable[[int, int], object] | None = None,
+) -> tuple[_U32, _F64, tuple[int, int, int, float, float, int]]: ...

@@ -26,6 +26,9 @@ from ._paths import betweenness, harmonic
 __all__ += ["betweenness", "harmonic"]
 
 # -- diffusion --
+from ._diffusion import SpreadResult, maximize, spread
+
+__all__ += ["SpreadResult", "maximize", "spread"]
 
 
 def degree(g: Graph) -> pd.DataFrame:

@@ -29,5 +29,7 @@ mod _core {
 
     // -- diffusion --
     #[pymodule_export]
+    use super::influence::{edge_slots, maximize, spread};
+    #[pymodule_export]
     use super::run::check_panic_handling;
 }

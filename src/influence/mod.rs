@@ -32,3 +32,4 @@ pub use sampled_betweenness::{
 };
 
 // -- diffusion: spread (IC, LT), maximize (IMM) --
+pub mod diffusion;
