@@ -14,6 +14,7 @@ from . import __version__
 from .datasets import synthetic_community
 from .exceptions import SocialCrmError
 from .graph import Graph
+from .influence import maximize
 from .scorecard import customer_scorecard, write_scorecard
 
 
@@ -29,10 +30,24 @@ def _read_table(path: str) -> pd.DataFrame:
     raise SocialCrmError(f"{path}: unknown file type; use .csv, .csv.gz or .parquet")
 
 
-def _report(g: Graph, card: pd.DataFrame, paths: Sequence[Path], seconds: float) -> str:
+def _advocates(g: Graph, staff: object, k: int) -> pd.DataFrame:
+    """The advocate seed set: IMM seeds among customers (staff accounts excluded)."""
+    if k <= 0 or g.n_nodes == 0:
+        return pd.DataFrame()
+    customers = g.nodes.difference(pd.Index([] if staff is None else list(staff)))
+    return maximize(g.subgraph(customers), min(k, len(customers)), seed=0)
+
+
+def _report(
+    g: Graph,
+    card: pd.DataFrame,
+    advocates: pd.DataFrame,
+    paths: Sequence[Path],
+    seconds: float,
+) -> str:
     s = g.summary()
     people = card[~card["is_staff"]] if "is_staff" in card else card
-    top = people.nlargest(10, ["in_strength", "in_degree"])
+    top = people.nlargest(10, ["pagerank", "in_strength"])
     lines = [
         f"socialcrm {__version__}: scored {len(card)} customers in {seconds:.2f} s",
         "",
@@ -47,9 +62,20 @@ def _report(g: Graph, card: pd.DataFrame, paths: Sequence[Path], seconds: float)
         f"Ties: {strong + weak} customer pairs, {strong} strong and {weak} weak",
         f"Customers without any interaction: {int((card['ties'] == 0).sum())}",
         "",
-        "Most sought-after customers (by interactions received)",
-        top[["in_degree", "in_strength", "strong_ties", "weak_ties"]].to_string(),
+        "Top influencers (by PageRank)",
+        top[["pagerank", "authority", "betweenness", "core_number", "in_degree"]].to_string(
+            float_format=lambda x: f"{x:.4f}"
+        ),
     ]
+    if len(advocates):
+        reach = float(advocates["reach"].iloc[-1])
+        lines += [
+            "",
+            f"Advocate seed set: {len(advocates)} customers expected to reach {reach:.0f} "
+            f"customers by word of mouth (IMM, independent cascade, weighted-cascade "
+            f"probabilities)",
+            advocates.to_string(float_format=lambda x: f"{x:.1f}"),
+        ]
     if g.notes:
         lines += ["", "Data-quality notes", *[f"  - {n}" for n in g.notes]]
     lines += ["", "Written:", *[f"  {p}" for p in paths]]
@@ -70,7 +96,10 @@ def _demo(args: argparse.Namespace) -> str:
     customers = data.customers.drop(columns=[c for c in planted if c in data.customers])
     card = customer_scorecard(g, customers=customers, staff=data.staff)
     paths = write_scorecard(card, args.out)
-    return _report(g, card, paths, time.perf_counter() - start)
+    advocates = _advocates(g, data.staff, args.advocates)
+    if len(advocates):
+        paths += write_scorecard(advocates, args.out, name="advocates")
+    return _report(g, card, advocates, paths, time.perf_counter() - start)
 
 
 def _score(args: argparse.Namespace) -> str:
@@ -93,7 +122,10 @@ def _score(args: argparse.Namespace) -> str:
     )
     card = customer_scorecard(g, customers=customers, customer=args.customer, staff=staff)
     paths = write_scorecard(card, args.out)
-    return _report(g, card, paths, time.perf_counter() - start)
+    advocates = _advocates(g, staff, args.advocates)
+    if len(advocates):
+        paths += write_scorecard(advocates, args.out, name="advocates")
+    return _report(g, card, advocates, paths, time.perf_counter() - start)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -112,6 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--customers", type=int, default=2000, help="community size")
     demo.add_argument("--seed", type=int, default=0, help="random seed of the synthetic data")
     demo.add_argument("--half-life", default="90D", help="decay half-life of interactions")
+    demo.add_argument("--advocates", type=int, default=10, help="size of the advocate seed set")
     demo.set_defaults(run=_demo)
 
     score = sub.add_parser("score", help="score customers from an interaction table")
@@ -128,6 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--half-life", help="decay half-life of events, e.g. 90D (needs times)")
     score.add_argument("--undirected", action="store_true", help="ignore who reached whom")
     score.add_argument("--self-loops", choices=["drop", "keep"], default="drop")
+    score.add_argument("--advocates", type=int, default=10, help="size of the advocate seed set")
     score.set_defaults(run=_score)
     return parser
 

@@ -14,7 +14,7 @@ import pandas as pd
 
 from . import _tables
 from .graph import Graph
-from .influence import degree
+from .influence import SCORE_COLUMNS, degree, scores
 from .ties import tie_counts, tie_strength
 
 __all__ = ["SCORECARD_COLUMNS", "customer_scorecard", "write_scorecard"]
@@ -22,10 +22,7 @@ __all__ = ["SCORECARD_COLUMNS", "customer_scorecard", "write_scorecard"]
 #: Metric columns of the scorecard and what they mean.
 SCORECARD_COLUMNS = {
     "is_staff": "the account is one of the company's own",
-    "in_degree": "distinct customers who reached this customer",
-    "out_degree": "distinct customers this customer reached",
-    "in_strength": "summed weight of interactions received",
-    "out_strength": "summed weight of interactions initiated",
+    **SCORE_COLUMNS,
     "ties": "customers this customer interacted with, either way",
     "strong_ties": "ties whose tie-strength score is at least the strong threshold",
     "weak_ties": "the other ties",
@@ -40,6 +37,8 @@ def customer_scorecard(
     customer: str = "customer",
     staff: Any = None,
     ties: pd.DataFrame | None = None,
+    influence: bool = True,
+    seed: int = 0,
 ) -> pd.DataFrame:
     """One row per customer with their network metrics and attributes.
 
@@ -57,13 +56,19 @@ def customer_scorecard(
         The company's own accounts, flagged in ``is_staff``.
     ties : pandas.DataFrame, optional
         A precomputed :func:`~socialcrm.ties.tie_strength` table of ``g``.
+    influence : bool, default True
+        Include the influence measures of :func:`socialcrm.influence.scores`; ``False`` keeps
+        only degree and strength (faster on very large graphs).
+    seed : int, default 0
+        Seed of the sampled betweenness.
 
     Returns
     -------
     pandas.DataFrame
         Indexed by customer id, with the columns of :data:`SCORECARD_COLUMNS` followed by the
         customer attributes. Degrees and tie counts are 0 for customers without interactions;
-        ``mean_tie_strength`` is NaN for them.
+        ``mean_tie_strength`` and the structural-hole measures are NaN for them. Customers of
+        ``customers`` who are not in ``g`` get NaN influence scores.
 
     Examples
     --------
@@ -80,7 +85,7 @@ def customer_scorecard(
     c             True          1           0            0          1
     """
     ties = tie_strength(g) if ties is None else ties
-    card = degree(g).join(tie_counts(g, ties))
+    card = (scores(g, seed=seed) if influence else degree(g)).join(tie_counts(g, ties))
     if customers is not None:
         ids = _tables.to_pandas(customers, "customers", [customer])[customer]
         _tables.check_no_nulls(ids, "customers", customer, "null ids")
@@ -90,6 +95,7 @@ def customer_scorecard(
         attrs = attrs.rename(columns={c: f"customer_{c}" for c in clash})
         card = card.join(attrs, how="outer")
         counts = ["in_degree", "out_degree", "ties", "strong_ties", "weak_ties"]
+        counts += ["core_number"] if "core_number" in card else []
         card[counts] = card[counts].fillna(0).astype("int64")
         card[["in_strength", "out_strength"]] = card[["in_strength", "out_strength"]].fillna(0.0)
     staff_ids = pd.Index([] if staff is None else list(staff))

@@ -48,7 +48,6 @@ fn opt<'py, T: numpy::Element>(py: Python<'py>, v: Option<Vec<T>>) -> Opt<'py, T
 }
 
 /// The edge weight a measure reads: "none", "weight" or "decayed".
-#[allow(dead_code)] // until the weighted measures use it
 pub(crate) fn edge_weight(name: &str) -> PyResult<EdgeWeight> {
     match name {
         "none" => Ok(EdgeWeight::Unit),

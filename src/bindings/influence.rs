@@ -3,7 +3,9 @@
 use super::graph::{CsrGraph, edge_weight};
 use super::run::run_detached;
 use crate::influence;
-use numpy::{IntoPyArray, PyArray1};
+use crate::influence::diffusion;
+use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
 type DegreeColumns<'py> = (
@@ -312,10 +314,6 @@ pub fn harmonic<'py>(
 }
 
 // -- diffusion --
-use super::graph::edge_weight;
-use crate::influence::diffusion;
-use numpy::PyReadonlyArray1;
-use pyo3::exceptions::PyValueError;
 
 fn diffusion_model(name: &str) -> PyResult<diffusion::Model> {
     match name {

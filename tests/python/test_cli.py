@@ -9,17 +9,24 @@ import pandas as pd
 import pytest
 
 from socialcrm.cli import main
+from socialcrm.scorecard import SCORECARD_COLUMNS
 
 
 def test_demo_writes_the_scorecard_and_a_summary(tmp_path, capsys):
     assert main(["demo", "--out", str(tmp_path), "--customers", "300"]) == 0
     out = capsys.readouterr().out
-    assert "Customer graph" in out and "strong" in out and "Most sought-after" in out
+    assert "Customer graph" in out and "strong" in out
+    assert "Top influencers" in out and "Advocate seed set: 10 customers" in out
     csv = pd.read_csv(tmp_path / "scorecard.csv", index_col=0)
     parquet = pd.read_parquet(tmp_path / "scorecard.parquet")
     assert len(csv) == len(parquet) >= 300
-    for col in ("in_degree", "out_degree", "in_strength", "out_strength", "strong_ties"):
+    for col in SCORECARD_COLUMNS:
         assert col in parquet.columns
+    assert parquet["pagerank"].sum() == pytest.approx(1.0)
+    advocates = pd.read_parquet(tmp_path / "advocates.parquet")
+    assert len(advocates) == 10 and advocates["customer"].is_unique
+    assert not parquet.loc[advocates["customer"], "is_staff"].any()
+    assert advocates["reach"].is_monotonic_increasing
     assert "true_influence" not in parquet.columns  # planted truth stays out of the product
     assert not list(tmp_path.glob(".*.tmp"))
 

@@ -9,7 +9,8 @@ import pytest
 
 MODULES = [
     "socialcrm.graph",
-    "socialcrm.influence",
+    "socialcrm._degree",
+    "socialcrm._scores",
     "socialcrm.ties",
     "socialcrm.scorecard",
     "socialcrm.datasets",

@@ -1,0 +1,105 @@
+"""All the cheap influence measures in one table: the influence part of the scorecard."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+
+from ._brokerage import kcore, structural_holes
+from ._centrality import hits, pagerank
+from ._degree import degree
+from ._paths import betweenness
+from .graph import Graph
+
+#: Columns of :func:`scores` and what they mean.
+SCORE_COLUMNS = {
+    "in_degree": "distinct customers who reached this customer",
+    "out_degree": "distinct customers this customer reached",
+    "in_strength": "summed weight of interactions received",
+    "out_strength": "summed weight of interactions initiated",
+    "pagerank": "share of attention that flows to the customer (PageRank, damping 0.85)",
+    "hub": "HITS hub score: reaches out to the customers others seek",
+    "authority": "HITS authority score: sought out by the customers who reach out most",
+    "core_number": "k-core number: depth in the engaged core of the network",
+    "betweenness": "share of shortest paths through the customer (sampled, normalized)",
+    "constraint": "Burt's constraint: low for brokers between otherwise separate contacts",
+    "effective_size": "Burt's effective size: non-redundant contacts",
+    "efficiency": "effective size per contact",
+    "hierarchy": "Burt's hierarchy: how much the constraint is concentrated on one contact",
+}
+
+
+def scores(
+    g: Graph,
+    *,
+    weight: bool | str | None = True,
+    epsilon: float = 0.05,
+    delta: float = 0.1,
+    seed: int | None = 0,
+    n_threads: int | None = None,
+    progress: Callable[[int, int], object] | None = None,
+) -> pd.DataFrame:
+    """Every near-linear-time influence measure of every customer, in one DataFrame.
+
+    One call for the scorecard: degree and strength, PageRank, HITS hub and authority, core
+    number, Burt's structural holes, and betweenness sampled with an :math:`(\\varepsilon,
+    \\delta)` guarantee. Katz and eigenvector centrality are left out (they may not converge on a
+    directed customer graph), as are exact betweenness and harmonic closeness (quadratic time);
+    call them directly when wanted.
+
+    Parameters
+    ----------
+    g : Graph
+        The customer graph.
+    weight : bool or str, default True
+        Edge weight for PageRank, HITS and the structural-hole measures: summed event weight
+        (``True``), 1 per edge (``False``/``None``) or time-decayed (``"decayed"``).
+        Betweenness is unweighted (hops between customers).
+    epsilon, delta : float, default 0.05, 0.1
+        Accuracy of the sampled betweenness: with probability at least ``1 - delta`` every
+        estimate is within ``epsilon`` of the exact value on the Riondato-Kornaropoulos scale
+        (see :func:`~socialcrm.influence.betweenness`).
+    seed : int, default 0
+        Seed of the betweenness sample; results do not depend on the number of threads.
+    n_threads : int, optional
+        Threads to use.
+    progress : callable, optional
+        Called as ``progress(done, total)`` with the number of measures finished.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by customer, with the columns of :data:`SCORE_COLUMNS` in that order.
+
+    Examples
+    --------
+    >>> from socialcrm import Graph, datasets
+    >>> from socialcrm.influence import SCORE_COLUMNS, scores
+    >>> data = datasets.synthetic_community(n_customers=300, seed=1)
+    >>> g = Graph.from_pandas(data.interactions, nodes=data.customers)
+    >>> s = scores(g)
+    >>> list(s.columns) == list(SCORE_COLUMNS)
+    True
+    >>> len(s) == g.n_nodes
+    True
+    """
+    steps: list[Callable[[], pd.DataFrame | pd.Series]] = [
+        lambda: degree(g),
+        lambda: pagerank(g, weight=weight, n_threads=n_threads),
+        lambda: hits(g, weight=weight, n_threads=n_threads),
+        lambda: kcore(g, n_threads=n_threads).rename("core_number"),
+        lambda: betweenness(g, epsilon=epsilon, delta=delta, seed=seed, n_threads=n_threads).rename(
+            "betweenness"
+        ),
+        lambda: structural_holes(g, weight=weight, n_threads=n_threads).drop(columns="n_contacts"),
+    ]
+    parts = []
+    for done, step in enumerate(steps):
+        if progress is not None:
+            progress(done, len(steps))
+        parts.append(step())
+    if progress is not None:
+        progress(len(steps), len(steps))
+    table = pd.concat(parts, axis=1)
+    return table[list(SCORE_COLUMNS)]
