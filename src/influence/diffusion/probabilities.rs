@@ -446,7 +446,6 @@ fn sort_if_sparse(row: &mut [Arc]) -> bool {
 }
 
 #[cfg(test)]
-
 mod tests {
     use super::*;
     use crate::graph::test_graph;
