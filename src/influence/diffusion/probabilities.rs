@@ -89,14 +89,16 @@ fn slot_of(g: &Graph, u: usize, v: u32) -> Option<usize> {
 
 /// How each out-slot's fixed-point value is computed (see [`SlotRule::value`]).
 enum SlotRule<'a> {
-    /// `w_s / inw(v)` from the weights (`None`: unit) and `1 / inw(v)` per node (0 without
-    /// in-weight), rounded to nearest (IC) or down (LT, so a node's weights never pass `ONE`).
+    /// `w_s / inw(v)` from the weights and `1 / inw(v)` per node (0 without in-weight),
+    /// rounded to nearest (IC) or down (LT, so a node's weights sum to at most `ONE` up to
+    /// floating-point rounding; the LT sums saturate).
     Ratio {
         w: Option<&'a [f64]>,
         inverse: Vec<f64>,
         round_down: bool,
     },
-    /// Unit weights: the value depends on the target alone, `1 / inw(v)` in fixed point.
+    /// Unit weights: the value depends on the target alone, `1 / inw(v)` in fixed point
+    /// (rounded as in `Ratio`).
     PerTarget(Vec<u32>),
     /// The same value on every edge.
     Constant(u32),
