@@ -195,8 +195,9 @@ def spread(
     do not count in the sums of in-weights; a customer whose in-weights are all 0 is reached
     only as a seed. Probabilities are held as multiples of :math:`2^{-31}` (0 and 1 exactly)
     and compared with 31-bit random integers; in long rows of unlikely edges the live edges are
-    found by geometric skips (Guo et al. 2020), which draws the same law faster. Simulation :math:`i` draws from its own random
-    stream of ``seed``, so results are identical on any number of threads.
+    found by geometric skips (Guo et al. 2020), which draws the same law faster. Simulation
+    :math:`i` draws from its own random stream of ``seed``, so results are identical on any
+    number of threads.
 
     References
     ----------

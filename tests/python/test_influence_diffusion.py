@@ -444,6 +444,19 @@ def test_maximize_value_weighted_prefers_valuable_customers():
     assert valued["reach"].iloc[0] == pytest.approx(10.0, rel=0.05)
 
 
+def test_maximize_value_estimate_agrees_with_simulated_value():
+    rng = np.random.default_rng(8)
+    for model in ("ic", "lt"):
+        g, _ = community_graph(30)
+        value = pd.Series(rng.gamma(2.0, 50.0, g.n_nodes), index=g.nodes)
+        top = maximize(g, 3, model=model, value=value, seed=4)
+        check = spread(g, top["customer"], model=model, value=value, simulations=20_000)
+        assert abs(top["reach"].iloc[-1] - check.value_mean) <= 0.1 * check.value_mean
+        # Seeds chosen for value reach about as much value as seeds chosen for reach, or more.
+        plain = spread(g, maximize(g, 3, model=model, seed=4)["customer"], model=model, value=value)
+        assert check.value_mean >= 0.97 * plain.value_mean
+
+
 def test_maximize_attrs_report_the_guarantee_and_sizes():
     g, _ = community_graph(1)
     top = maximize(g, 2, epsilon=0.2, ell=2.0, seed=3)

@@ -1,9 +1,10 @@
 //! Independent Cascade: one forward simulation from a seed set, one reverse-reachable set.
 //!
 //! Both are the same breadth-first search over live edges, on the out-edges (forward) or the
-//! in-edges (reverse) of an [`Adjacency`] whose rows are sorted by decreasing probability.
+//! in-edges (reverse) of an [`Adjacency`] ([`Adjacency::cascade_forward`],
+//! [`Adjacency::cascade_reverse`]).
 
-use super::pool::{Bits, Epochs};
+use super::pool::{Bits, Epochs, Marks};
 use super::probabilities::{Adjacency, Arc, ONE};
 
 /// Probabilities from which one draw per edge is cheaper than a logarithm per live edge.
@@ -13,8 +14,8 @@ pub(crate) const SHORT: usize = 16;
 
 /// Scratch of a breadth-first search: visited marks and the queue, which ends up holding every
 /// node reached, in the order reached.
-pub(crate) struct Frontier {
-    pub(crate) seen: Epochs,
+pub(crate) struct Frontier<M: Marks = Epochs> {
+    pub(crate) seen: M,
     pub(crate) queue: Vec<u32>,
     /// Last thinning probability and its `ln(1 - q)`, reused while `q` repeats.
     q: u32,
@@ -23,8 +24,14 @@ pub(crate) struct Frontier {
 
 impl Frontier {
     pub(crate) fn new(n: usize) -> Self {
+        Frontier::with(Epochs::new(n))
+    }
+}
+
+impl<M: Marks> Frontier<M> {
+    pub(crate) fn with(seen: M) -> Self {
         Frontier {
-            seen: Epochs::new(n),
+            seen,
             queue: Vec::new(),
             q: 0,
             ln_miss: 0.0,
@@ -63,7 +70,7 @@ fn fires(t: u32, bits: &mut Bits) -> bool {
 /// probability `p` is kept with probability `p / q`. Each edge is thus live with probability
 /// `p`, independently, at a cost proportional to the live edges rather than the row.
 #[inline]
-fn expand(row: &[Arc], sorted: bool, fr: &mut Frontier, bits: &mut Bits) {
+fn expand<M: Marks>(row: &[Arc], sorted: bool, fr: &mut Frontier<M>, bits: &mut Bits) {
     let d = row.len();
     let mut i = 0;
     loop {
@@ -104,7 +111,12 @@ fn expand(row: &[Arc], sorted: bool, fr: &mut Frontier, bits: &mut Bits) {
 /// `fr.queue` (start nodes first). Forward on the out-edges it is one IC cascade; backward on
 /// the in-edges from one root it is an IC reverse-reachable set: the nodes that reach the root
 /// in a random live-edge graph (each edge live with its probability).
-pub(crate) fn spread_from(adj: &Adjacency, start: &[u32], fr: &mut Frontier, bits: &mut Bits) {
+pub(crate) fn spread_from<M: Marks>(
+    adj: &Adjacency,
+    start: &[u32],
+    fr: &mut Frontier<M>,
+    bits: &mut Bits,
+) {
     fr.start(start);
     let mut head = 0;
     while head < fr.queue.len() {
@@ -117,7 +129,8 @@ pub(crate) fn spread_from(adj: &Adjacency, start: &[u32], fr: &mut Frontier, bit
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::graph::test_graph;
+    use crate::graph::{EdgeWeight, test_graph};
+    use crate::influence::diffusion::EdgeProbability;
     use crate::rng::stream;
 
     #[test]
@@ -126,15 +139,17 @@ mod tests {
         let g = test_graph(&[0, 1, 3], &[1, 2, 0], None, 4, true);
         let mut fr = Frontier::new(4);
         let mut bits = Bits::new(stream(0, 0));
-        let sure = Adjacency::cascade(&g, &[ONE; 3], true);
+        let unit = EdgeWeight::Unit;
+        let sure =
+            Adjacency::cascade_forward(&g, EdgeProbability::PerSlot(&[1.0; 3]), unit).unwrap();
         spread_from(&sure, &[1], &mut fr, &mut bits);
         assert_eq!(fr.queue, vec![1, 2]);
         spread_from(&sure, &[3, 3], &mut fr, &mut bits);
         assert_eq!(fr.queue, vec![3, 0, 1, 2]);
-        let never = Adjacency::cascade(&g, &[0; 3], true);
+        let never = Adjacency::cascade_forward(&g, EdgeProbability::Constant(0.0), unit).unwrap();
         spread_from(&never, &[3], &mut fr, &mut bits);
         assert_eq!(fr.queue, vec![3]);
-        let back = Adjacency::cascade(&g, &[ONE; 3], false);
+        let back = Adjacency::cascade_reverse(&g, &[ONE; 3]);
         spread_from(&back, &[2], &mut fr, &mut bits);
         assert_eq!(fr.queue, vec![2, 1, 0, 3]);
     }
@@ -155,8 +170,8 @@ mod tests {
                 }
             })
             .collect();
-        let out: Vec<u32> = probs.iter().map(|p| (p * f64::from(ONE)) as u32).collect();
-        let adj = Adjacency::cascade(&g, &out, true);
+        let per_slot = EdgeProbability::PerSlot(&probs);
+        let adj = Adjacency::cascade_forward(&g, per_slot, EdgeWeight::Unit).unwrap();
         let mut fr = Frontier::new(k as usize + 1);
         let mut hits = vec![0u32; k as usize + 1];
         let runs = 40_000;

@@ -133,7 +133,7 @@ pub fn maximize(
     let (roots, gamma, lb0) = roots_and_scale(n, k, value)?;
     let out = forward_values(g, cfg.model, cfg.probability, cfg.weight)?;
     let inv = match cfg.model {
-        Model::IndependentCascade => Adjacency::cascade(g, &out, false),
+        Model::IndependentCascade => Adjacency::cascade_reverse(g, &out),
         Model::LinearThreshold => Adjacency::threshold_in(g, &out),
     };
     drop(out);

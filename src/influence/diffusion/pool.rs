@@ -60,7 +60,15 @@ impl Bits {
     }
 }
 
-/// Visited marks that reset in O(1): a node is marked when its stamp equals the current epoch.
+/// Visited marks of a search, reset in O(1) per search.
+pub(crate) trait Marks: Send {
+    /// Unmarks every node.
+    fn clear(&mut self);
+    /// Marks `v`; returns whether it was unmarked.
+    fn mark(&mut self, v: u32) -> bool;
+}
+
+/// Marks as epoch stamps: a node is marked when its stamp equals the current epoch.
 pub(crate) struct Epochs {
     stamp: Vec<u32>,
     epoch: u32,
@@ -73,23 +81,70 @@ impl Epochs {
             epoch: 0,
         }
     }
+}
 
-    /// Unmarks every node.
+/// Advances `epoch`; on wrap-around resets every stamp with `reset` first.
+#[inline]
+fn next_epoch(epoch: &mut u32, reset: impl FnOnce()) {
+    *epoch = epoch.wrapping_add(1);
+    if *epoch == 0 {
+        reset();
+        *epoch = 1;
+    }
+}
+
+impl Marks for Epochs {
     #[inline]
-    pub(crate) fn clear(&mut self) {
-        self.epoch = self.epoch.wrapping_add(1);
-        if self.epoch == 0 {
-            self.stamp.fill(0);
-            self.epoch = 1;
-        }
+    fn clear(&mut self) {
+        let stamp = &mut self.stamp;
+        next_epoch(&mut self.epoch, || stamp.fill(0));
     }
 
-    /// Marks `v`; returns whether it was unmarked.
     #[inline]
-    pub(crate) fn mark(&mut self, v: u32) -> bool {
+    fn mark(&mut self, v: u32) -> bool {
         let s = &mut self.stamp[v as usize];
         let fresh = *s != self.epoch;
         *s = self.epoch;
+        fresh
+    }
+}
+
+/// Epoch stamps that also count how many searches marked each node. Stamp and count share a
+/// cache line, so counting activations costs no extra memory access.
+pub(crate) struct CountingEpochs {
+    /// `[stamp, count]` per node.
+    marks: Vec<[u32; 2]>,
+    epoch: u32,
+}
+
+impl CountingEpochs {
+    pub(crate) fn new(n: usize) -> Self {
+        CountingEpochs {
+            marks: vec![[0, 0]; n],
+            epoch: 0,
+        }
+    }
+
+    /// Searches that marked `v`.
+    pub(crate) fn count(&self, v: usize) -> u32 {
+        self.marks[v][1]
+    }
+}
+
+impl Marks for CountingEpochs {
+    #[inline]
+    fn clear(&mut self) {
+        let marks = &mut self.marks;
+        next_epoch(&mut self.epoch, || marks.iter_mut().for_each(|m| m[0] = 0));
+    }
+
+    #[inline]
+    fn mark(&mut self, v: u32) -> bool {
+        let m = &mut self.marks[v as usize];
+        let fresh = m[0] != self.epoch;
+        if fresh {
+            *m = [self.epoch, m[1] + 1];
+        }
         fresh
     }
 }
@@ -158,6 +213,22 @@ mod tests {
         e.mark(2);
         e.clear();
         assert!(e.mark(2) && e.epoch == 1);
+    }
+
+    #[test]
+    fn counting_epochs_count_searches_across_wraparound() {
+        let mut e = CountingEpochs::new(3);
+        for _ in 0..3 {
+            e.clear();
+            e.mark(0);
+            e.mark(0);
+            e.mark(2);
+        }
+        e.epoch = u32::MAX;
+        e.mark(2);
+        e.clear();
+        assert!(e.mark(2) && e.epoch == 1);
+        assert_eq!((e.count(0), e.count(1), e.count(2)), (3, 0, 5));
     }
 
     #[test]

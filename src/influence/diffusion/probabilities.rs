@@ -87,6 +87,126 @@ fn slot_of(g: &Graph, u: usize, v: u32) -> Option<usize> {
         .map(|i| g.out_range(u).start + i)
 }
 
+/// How each out-slot's fixed-point value is computed (see [`SlotRule::value`]).
+enum SlotRule<'a> {
+    /// `w_s / inw(v)` from the weights and `1 / inw(v)` per node (0 without in-weight),
+    /// rounded to nearest (IC) or down (LT, so a node's weights sum to at most `ONE` up to
+    /// floating-point rounding; the LT sums saturate).
+    Ratio {
+        w: Option<&'a [f64]>,
+        inverse: Vec<f64>,
+        round_down: bool,
+    },
+    /// Unit weights: the value depends on the target alone, `1 / inw(v)` in fixed point
+    /// (rounded as in `Ratio`).
+    PerTarget(Vec<u32>),
+    /// The same value on every edge.
+    Constant(u32),
+    /// Given probabilities per out-slot.
+    PerSlot(&'a [f64]),
+}
+
+/// Casts, not round()/floor(), which are library calls without SSE4.1; `p` is in [0, 1].
+#[inline]
+fn fix_round(p: f64) -> u32 {
+    (p * f64::from(ONE) + 0.5).min(f64::from(ONE)) as u32
+}
+
+impl SlotRule<'_> {
+    /// Checks the probability setting and prepares the rule.
+    fn new<'a>(
+        g: &'a Graph,
+        model: Model,
+        prob: EdgeProbability<'a>,
+        weight: EdgeWeight,
+    ) -> CoreResult<SlotRule<'a>> {
+        let w = g.edge_weights(weight)?;
+        match (model, prob) {
+            (_, EdgeProbability::WeightedCascade) if w.is_none() => {
+                let round_down = model == Model::LinearThreshold;
+                let per_target = in_weight_sums(g, None)
+                    .into_par_iter()
+                    .map(|x| match (x > 0.0, round_down) {
+                        (false, _) => 0,
+                        (true, true) => (f64::from(ONE) / x) as u32,
+                        (true, false) => fix_round(1.0 / x),
+                    })
+                    .collect();
+                Ok(SlotRule::PerTarget(per_target))
+            }
+            (_, EdgeProbability::WeightedCascade) => {
+                let inverse = in_weight_sums(g, w)
+                    .into_par_iter()
+                    .map(|x| if x > 0.0 { 1.0 / x } else { 0.0 })
+                    .collect();
+                Ok(SlotRule::Ratio {
+                    w,
+                    inverse,
+                    round_down: model == Model::LinearThreshold,
+                })
+            }
+            (Model::LinearThreshold, _) => Err(CoreError::BadParameter {
+                name: "p",
+                expected: "None for the linear threshold model (it uses normalised in-weights)",
+                got: f64::NAN,
+            }),
+            (Model::IndependentCascade, EdgeProbability::Constant(p)) => {
+                if !(0.0..=1.0).contains(&p) {
+                    return Err(CoreError::BadParameter {
+                        name: "p",
+                        expected: "a probability in [0, 1]",
+                        got: p,
+                    });
+                }
+                Ok(SlotRule::Constant(fix_round(p)))
+            }
+            (Model::IndependentCascade, EdgeProbability::PerSlot(ps)) => {
+                if ps.len() != g.n_slots() {
+                    return Err(CoreError::LengthMismatch {
+                        name: "p",
+                        expected: g.n_slots(),
+                        got: ps.len(),
+                    });
+                }
+                if let Some(row) = ps.iter().position(|p| !(0.0..=1.0).contains(p)) {
+                    return Err(CoreError::BadValue {
+                        name: "p",
+                        row,
+                        expected: "a probability in [0, 1]",
+                        got: ps[row],
+                    });
+                }
+                Ok(SlotRule::PerSlot(ps))
+            }
+        }
+    }
+
+    /// Value of out-slot `s` from `u` to `v` (0 for a self-loop).
+    #[inline]
+    fn value(&self, u: u32, s: usize, v: u32) -> u32 {
+        if u == v {
+            return 0;
+        }
+        match self {
+            SlotRule::Ratio {
+                w,
+                inverse,
+                round_down,
+            } => {
+                let p = (w.map_or(1.0, |w| w[s]) * inverse[v as usize]).min(1.0);
+                if *round_down {
+                    (p * f64::from(ONE)) as u32
+                } else {
+                    fix_round(p)
+                }
+            }
+            SlotRule::PerTarget(p) => p[v as usize],
+            SlotRule::Constant(t) => *t,
+            SlotRule::PerSlot(ps) => fix_round(ps[s]),
+        }
+    }
+}
+
 /// Fixed-point value of every out-slot: the IC probability `p_uv` or the LT weight `b_uv`.
 pub(crate) fn forward_values(
     g: &Graph,
@@ -94,68 +214,20 @@ pub(crate) fn forward_values(
     prob: EdgeProbability<'_>,
     weight: EdgeWeight,
 ) -> CoreResult<Vec<u32>> {
-    let w = g.edge_weights(weight)?;
-    let normalised = || -> Vec<f64> { in_weight_sums(g, w) };
-    // Casts, not round()/floor(), which are library calls without SSE4.1; p is in [0, 1].
-    let fix_round = |p: f64| (p * f64::from(ONE) + 0.5).min(f64::from(ONE)) as u32;
-    match (model, prob) {
-        (Model::LinearThreshold, EdgeProbability::WeightedCascade) => {
-            let inw = normalised();
-            // Rounded down, so the weights into a node never sum past ONE.
-            Ok(per_slot(g, |u, s, v| {
-                ratio(w, s, inw[v as usize], u, v).map_or(0, |b| (b * f64::from(ONE)) as u32)
-            }))
-        }
-        (Model::LinearThreshold, _) => Err(CoreError::BadParameter {
-            name: "p",
-            expected: "None for the linear threshold model (it uses normalised in-weights)",
-            got: f64::NAN,
-        }),
-        (Model::IndependentCascade, EdgeProbability::WeightedCascade) => {
-            let inw = normalised();
-            Ok(per_slot(g, |u, s, v| {
-                ratio(w, s, inw[v as usize], u, v).map_or(0, fix_round)
-            }))
-        }
-        (Model::IndependentCascade, EdgeProbability::Constant(p)) => {
-            if !(0.0..=1.0).contains(&p) {
-                return Err(CoreError::BadParameter {
-                    name: "p",
-                    expected: "a probability in [0, 1]",
-                    got: p,
-                });
+    let rule = SlotRule::new(g, model, prob, weight)?;
+    let targets = g.targets();
+    let mut out = vec![0u32; targets.len()];
+    fill_rows(
+        g.offsets(),
+        &mut out,
+        &mut vec![(); g.n_nodes()],
+        |u, range, row, _| {
+            for (x, s) in row.iter_mut().zip(range) {
+                *x = rule.value(u as u32, s, targets[s]);
             }
-            let t = fix_round(p);
-            Ok(per_slot(g, |u, _, v| if u == v { 0 } else { t }))
-        }
-        (Model::IndependentCascade, EdgeProbability::PerSlot(ps)) => {
-            if ps.len() != g.n_slots() {
-                return Err(CoreError::LengthMismatch {
-                    name: "p",
-                    expected: g.n_slots(),
-                    got: ps.len(),
-                });
-            }
-            if let Some(row) = ps.iter().position(|p| !(0.0..=1.0).contains(p)) {
-                return Err(CoreError::BadValue {
-                    name: "p",
-                    row,
-                    expected: "a probability in [0, 1]",
-                    got: ps[row],
-                });
-            }
-            Ok(per_slot(
-                g,
-                |u, s, v| if u == v { 0 } else { fix_round(ps[s]) },
-            ))
-        }
-    }
-}
-
-/// `w_s / inw`, or `None` for a self-loop or a node without in-weight.
-fn ratio(w: Option<&[f64]>, s: usize, inw: f64, u: u32, v: u32) -> Option<f64> {
-    let ws = w.map_or(1.0, |w| w[s]);
-    (u != v && inw > 0.0).then(|| (ws / inw).min(1.0))
+        },
+    );
+    Ok(out)
 }
 
 /// Sum of the weights into each node, self-loops left out. Each node's sum runs over its
@@ -163,6 +235,19 @@ fn ratio(w: Option<&[f64]>, s: usize, inw: f64, u: u32, v: u32) -> Option<f64> {
 /// the thread count.
 fn in_weight_sums(g: &Graph, w: Option<&[f64]>) -> Vec<f64> {
     let n = g.n_nodes();
+    if w.is_none() {
+        // Unit weights: the in-degree without self-loops, from the in-lists alone.
+        return (0..n)
+            .into_par_iter()
+            .map(|v| {
+                g.in_neighbors(v)
+                    .0
+                    .iter()
+                    .filter(|&&u| u as usize != v)
+                    .count() as f64
+            })
+            .collect();
+    }
     if g.is_directed() {
         // Scatter along the out-slots, sources in increasing order: one sequential pass
         // instead of a random read of the weight of every in-edge.
@@ -191,38 +276,30 @@ fn in_weight_sums(g: &Graph, w: Option<&[f64]>) -> Vec<f64> {
         .collect()
 }
 
-/// One value per out-slot from `f(source, slot, target)`, filled in parallel by node ranges.
-fn per_slot(g: &Graph, f: impl Fn(u32, usize, u32) -> u32 + Sync) -> Vec<u32> {
-    let targets = g.targets();
-    let mut out = vec![0u32; targets.len()];
-    fill_rows(g.offsets(), &mut out, |u, range, row| {
-        for (x, s) in row.iter_mut().zip(range) {
-            *x = f(u as u32, s, targets[s]);
-        }
-    });
-    out
-}
-
-/// Calls `f(node, slot range, values of the range)` for every node, in parallel over fixed
-/// node ranges of `offsets` (a CSR offset array over `values`).
-fn fill_rows<T: Send>(
+/// Calls `f(node, slot range, values of the range, the node's entry of per_node)` for every
+/// node, in parallel over fixed node ranges of `offsets` (a CSR offset array over `values`;
+/// `per_node` has one entry per node, `()` when unused).
+fn fill_rows<T: Send, P: Send>(
     offsets: &[usize],
     values: &mut [T],
-    f: impl Fn(usize, std::ops::Range<usize>, &mut [T]) + Sync,
+    per_node: &mut [P],
+    f: impl Fn(usize, std::ops::Range<usize>, &mut [T], &mut P) + Sync,
 ) {
     let bounds = balanced_bounds(offsets, WORK_CHUNKS);
     let mut parts = Vec::with_capacity(bounds.len());
-    let mut rest = values;
+    let (mut rest, mut rest_nodes) = (values, per_node);
     for w in bounds.windows(2) {
         let (head, tail) = rest.split_at_mut(offsets[w[1]] - offsets[w[0]]);
-        parts.push((w[0]..w[1], head));
-        rest = tail;
+        let (head_nodes, tail_nodes) = rest_nodes.split_at_mut(w[1] - w[0]);
+        parts.push((w[0]..w[1], head, head_nodes));
+        (rest, rest_nodes) = (tail, tail_nodes);
     }
-    parts.into_par_iter().for_each(|(nodes, part)| {
-        let base = offsets[nodes.start];
+    parts.into_par_iter().for_each(|(nodes, part, part_nodes)| {
+        let (base, first) = (offsets[nodes.start], nodes.start);
         for u in nodes {
             let r = offsets[u]..offsets[u + 1];
-            f(u, r.clone(), &mut part[r.start - base..r.end - base]);
+            let row = &mut part[r.start - base..r.end - base];
+            f(u, r, row, &mut part_nodes[u - first]);
         }
     });
 }
@@ -236,10 +313,10 @@ pub(crate) struct Arc {
 
 /// A CSR adjacency carrying one fixed-point value per edge, laid out for the random walks of
 /// the diffusion models (neighbour and value side by side):
-/// * [`Adjacency::cascade`]: IC probabilities. A row longer than `cascade::SHORT` whose mean
-///   probability is below 1/8 is sorted by decreasing probability (ties by neighbour) and
-///   flagged, so that its low-probability tail can be sampled by geometric skips; other rows
-///   are drawn edge by edge and keep the graph's order;
+/// * [`Adjacency::cascade_forward`], [`Adjacency::cascade_reverse`]: IC probabilities. A row
+///   longer than `cascade::SHORT` whose mean probability is below 1/8 is sorted by decreasing
+///   probability (ties by neighbour) and flagged, so that its low-probability tail can be
+///   sampled by geometric skips; other rows are drawn edge by edge in the graph's order;
 /// * [`Adjacency::threshold_in`]: LT in-edges, in the graph's order, with the running sum of
 ///   `b_uv` (one threshold then picks one in-edge by binary search).
 #[derive(Debug, Clone, Default)]
@@ -251,63 +328,57 @@ pub(crate) struct Adjacency {
 }
 
 impl Adjacency {
-    /// IC edges with probabilities from `out` (per out-slot): out-edges when `forward`, else
-    /// in-edges (for reverse-reachable sets).
-    pub(crate) fn cascade(g: &Graph, out: &[u32], forward: bool) -> Self {
-        let mut adj = if forward {
-            Self::out_edges(g, out)
-        } else {
-            Self::in_edges(g, out)
-        };
-        let long = |d: usize| d > super::cascade::SHORT;
-        let descending = |row: &[Arc]| row.is_sorted_by(|a, b| a.value >= b.value);
-        let off = &adj.off;
-        fill_rows(off, &mut adj.arcs, |_, _, row| {
-            let total: u64 = row.iter().map(|a| u64::from(a.value)).sum();
-            // Sorting pays only where most edges are unlikely: skips replace many draws.
-            if long(row.len()) && total < row.len() as u64 * u64::from(ONE / 8) && !descending(row)
-            {
-                row.sort_unstable_by(|a, b| b.value.cmp(&a.value).then(a.node.cmp(&b.node)));
+    /// IC out-edges with their probabilities, for forward cascades, built in one pass.
+    pub(crate) fn cascade_forward(
+        g: &Graph,
+        prob: EdgeProbability<'_>,
+        weight: EdgeWeight,
+    ) -> CoreResult<Self> {
+        let targets = g.targets();
+        let off = g.offsets().to_vec();
+        let mut arcs = vec![Arc::default(); targets.len()];
+        let mut sorted = vec![false; g.n_nodes()];
+        let rule = SlotRule::new(g, Model::IndependentCascade, prob, weight)?;
+        fill_rows(&off, &mut arcs, &mut sorted, |u, range, row, flag| {
+            for (a, s) in row.iter_mut().zip(range) {
+                let v = targets[s];
+                *a = Arc {
+                    node: v,
+                    value: rule.value(u as u32, s, v),
+                };
             }
+            *flag = sort_if_sparse(row);
         });
-        adj.sorted = (0..g.n_nodes())
-            .into_par_iter()
-            .map(|v| long(adj.row(v).len()) && descending(adj.row(v)))
-            .collect();
+        Ok(Adjacency { off, arcs, sorted })
+    }
+
+    /// IC in-edges with probabilities from `out` (per out-slot), for reverse-reachable sets.
+    pub(crate) fn cascade_reverse(g: &Graph, out: &[u32]) -> Self {
+        let mut adj = Self::in_edges(g, out);
+        let mut sorted = vec![false; g.n_nodes()];
+        fill_rows(&adj.off, &mut adj.arcs, &mut sorted, |_, _, row, flag| {
+            *flag = sort_if_sparse(row);
+        });
+        adj.sorted = sorted;
         adj
     }
 
     /// LT in-edges with the running sum of the weights `b` (per out-slot) along each row.
     pub(crate) fn threshold_in(g: &Graph, b: &[u32]) -> Self {
         let mut adj = Self::in_edges(g, b);
-        let off = &adj.off;
-        fill_rows(off, &mut adj.arcs, |_, _, row| {
-            let mut running = 0u32;
-            for a in row.iter_mut() {
-                running = running.saturating_add(a.value);
-                a.value = running;
-            }
-        });
+        fill_rows(
+            &adj.off,
+            &mut adj.arcs,
+            &mut vec![(); g.n_nodes()],
+            |_, _, row, _| {
+                let mut running = 0u32;
+                for a in row.iter_mut() {
+                    running = running.saturating_add(a.value);
+                    a.value = running;
+                }
+            },
+        );
         adj
-    }
-
-    fn out_edges(g: &Graph, out: &[u32]) -> Self {
-        let targets = g.targets();
-        let off = g.offsets().to_vec();
-        let mut arcs = vec![Arc::default(); targets.len()];
-        fill_rows(&off, &mut arcs, |_, range, row| {
-            for (a, s) in row.iter_mut().zip(range) {
-                *a = Arc {
-                    node: targets[s],
-                    value: out[s],
-                };
-            }
-        });
-        Adjacency {
-            off,
-            arcs,
-            sorted: Vec::new(),
-        }
     }
 
     fn in_edges(g: &Graph, out: &[u32]) -> Self {
@@ -319,7 +390,7 @@ impl Adjacency {
             off.push(off[v] + d);
         }
         let mut arcs = vec![Arc::default(); off[n]];
-        fill_rows(&off, &mut arcs, |v, _, row| {
+        fill_rows(&off, &mut arcs, &mut vec![(); n], |v, _, row, _| {
             let (src, slots) = g.in_neighbors(v);
             for (i, (a, &u)) in row.iter_mut().zip(src).enumerate() {
                 let slot = match slots {
@@ -357,6 +428,25 @@ impl Adjacency {
     }
 }
 
+/// Sorts a long row (more than `cascade::SHORT` edges) of mostly unlikely edges (mean
+/// probability below 1/8) by decreasing probability, ties by neighbour; returns whether the row
+/// is long and sorted, i.e. may be sampled by geometric skips. Other rows keep their order and
+/// are drawn edge by edge: sorting pays only where skips replace many draws.
+fn sort_if_sparse(row: &mut [Arc]) -> bool {
+    if row.len() <= super::cascade::SHORT {
+        return false;
+    }
+    if row.is_sorted_by(|a, b| a.value >= b.value) {
+        return true;
+    }
+    let total: u64 = row.iter().map(|a| u64::from(a.value)).sum();
+    if total >= row.len() as u64 * u64::from(ONE / 8) {
+        return false;
+    }
+    row.sort_unstable_by(|a, b| b.value.cmp(&a.value).then(a.node.cmp(&b.node)));
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -392,7 +482,7 @@ mod tests {
         let out = forward_values(&g, Model::IndependentCascade, ic, EdgeWeight::Unit).unwrap();
         assert_eq!(out, vec![HALF, ONE, ONE, HALF]);
         let arc = |node, value| Arc { node, value };
-        let inv = Adjacency::cascade(&g, &out, false);
+        let inv = Adjacency::cascade_reverse(&g, &out);
         assert_eq!(inv.off, vec![0, 1, 3, 4]);
         assert_eq!(
             inv.arcs,
@@ -413,7 +503,12 @@ mod tests {
         let g = test_graph(&s, &t, None, 24, true);
         let mut out: Vec<u32> = (0..20).map(|i| (i * 7) % 5).collect();
         out.extend([1, 2]);
-        let fwd = Adjacency::cascade(&g, &out, true);
+        let as_p = |xs: &[u32]| -> Vec<f64> {
+            xs.iter().map(|&x| f64::from(x) / f64::from(ONE)).collect()
+        };
+        let ps = as_p(&out);
+        let fwd = Adjacency::cascade_forward(&g, EdgeProbability::PerSlot(&ps), EdgeWeight::Unit)
+            .unwrap();
         assert!(fwd.is_sorted(0) && !fwd.is_sorted(21) && !fwd.is_sorted(1));
         let row: Vec<(u32, u32)> = fwd.row(0).iter().map(|a| (a.node, a.value)).collect();
         assert!(
@@ -427,7 +522,9 @@ mod tests {
         assert_eq!(fwd.memory_bytes(), 25 * 8 + 22 * 8 + 24);
         // Likely edges are not worth sorting: the row stays in the graph's order, unflagged.
         let likely: Vec<u32> = (0..22).map(|i| ONE / 2 + i).collect();
-        let dense = Adjacency::cascade(&g, &likely, true);
+        let ps = as_p(&likely);
+        let dense = Adjacency::cascade_forward(&g, EdgeProbability::PerSlot(&ps), EdgeWeight::Unit)
+            .unwrap();
         assert!(!dense.is_sorted(0));
         assert_eq!(dense.row(0)[0].node, 1);
     }

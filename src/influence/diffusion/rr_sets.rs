@@ -165,7 +165,7 @@ impl Roots {
 pub(crate) struct Sampler<'a> {
     pub(crate) g: &'a Graph,
     pub(crate) model: Model,
-    /// In-edges: IC probabilities ([`Adjacency::cascade`]) or LT running weights.
+    /// In-edges: IC probabilities ([`Adjacency::cascade_reverse`]) or LT running weights.
     pub(crate) inv: Adjacency,
     pub(crate) roots: Roots,
     pub(crate) seed: u64,

@@ -1,7 +1,7 @@
 //! Monte Carlo estimate of the expected reach of a seed set.
 
 use super::cascade::{self, Frontier};
-use super::pool::{Bits, chunked};
+use super::pool::{Bits, CountingEpochs, chunked};
 use super::probabilities::{Adjacency, EdgeProbability, Model, forward_values};
 use super::threshold::{self, Thresholds};
 use crate::control::Control;
@@ -61,15 +61,20 @@ pub struct SpreadStats {
     pub seed: u64,
 }
 
+/// Per-worker scratch; each also counts, per node, the simulations it ran that ended with the
+/// node active.
 enum Scratch {
-    Ic(Frontier),
+    Ic(Frontier<CountingEpochs>),
     Lt(Thresholds),
 }
 
-struct State {
-    scratch: Scratch,
-    /// Simulations in which each node ended active, over the chunks this state ran.
-    counts: Vec<u32>,
+impl Scratch {
+    fn count(&self, v: usize) -> u32 {
+        match self {
+            Scratch::Ic(fr) => fr.seen.count(v),
+            Scratch::Lt(th) => th.count(v),
+        }
+    }
 }
 
 /// Expected reach `sigma(S) = E[|A_inf|]` of seed set `S` under IC or LT (Kempe, Kleinberg &
@@ -119,21 +124,23 @@ pub fn spread(
 ) -> CoreResult<SpreadStats> {
     let n = g.n_nodes();
     check_inputs(n, seeds, value, cfg.simulations)?;
-    let p = forward_values(g, cfg.model, cfg.probability, cfg.weight)?;
-    let adj = match cfg.model {
-        Model::IndependentCascade => Adjacency::cascade(g, &p, true),
-        Model::LinearThreshold => Adjacency::default(),
+    // IC walks an adjacency of probabilities; LT adds per-slot weights along the graph's own.
+    let (adj, b) = match cfg.model {
+        Model::IndependentCascade => (
+            Adjacency::cascade_forward(g, cfg.probability, cfg.weight)?,
+            Vec::new(),
+        ),
+        Model::LinearThreshold => (
+            Adjacency::default(),
+            forward_values(g, cfg.model, cfg.probability, cfg.weight)?,
+        ),
     };
     ctl.start(cfg.simulations as u64);
-    let make = || State {
-        scratch: match cfg.model {
-            Model::IndependentCascade => Scratch::Ic(Frontier::new(n)),
-            Model::LinearThreshold => Scratch::Lt(Thresholds::new(n)),
-        },
-        counts: vec![0; n],
+    let make = || match cfg.model {
+        Model::IndependentCascade => Scratch::Ic(Frontier::with(CountingEpochs::new(n))),
+        Model::LinearThreshold => Scratch::Lt(Thresholds::new(n)),
     };
-    let (chunks, states) = chunked(cfg.simulations, CHUNK, ctl, make, |st, items| {
-        let State { scratch, counts } = st;
+    let (chunks, states) = chunked(cfg.simulations, CHUNK, ctl, make, |scratch, items| {
         let mut reach = Vec::with_capacity(items.len());
         let mut values = Vec::with_capacity(if value.is_some() { items.len() } else { 0 });
         for i in items {
@@ -147,13 +154,10 @@ pub fn spread(
                     &fr.queue
                 }
                 Scratch::Lt(th) => {
-                    threshold::simulate(g, &p, seeds, th, &mut bits);
+                    threshold::simulate(g, &b, seeds, th, &mut bits);
                     &th.queue
                 }
             };
-            for &v in active {
-                counts[v as usize] += 1;
-            }
             reach.push(active.len() as u32);
             if let Some(x) = value {
                 values.push(active.iter().fold(0.0, |a, &v| a + x[v as usize]));
@@ -176,7 +180,7 @@ pub fn spread(
     let r = cfg.simulations as f64;
     let activation = (0..n)
         .into_par_iter()
-        .map(|v| states.iter().map(|s| u64::from(s.counts[v])).sum::<u64>() as f64 / r)
+        .map(|v| states.iter().map(|s| u64::from(s.count(v))).sum::<u64>() as f64 / r)
         .collect();
     Ok(SpreadStats {
         simulations: cfg.simulations,

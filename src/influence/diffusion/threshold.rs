@@ -1,18 +1,20 @@
 //! Linear Threshold: one forward simulation from a seed set, one reverse-reachable set.
 
 use super::cascade::Frontier;
-use super::pool::Bits;
+use super::pool::{Bits, Marks};
 use super::probabilities::Adjacency;
 use crate::graph::Graph;
 
 /// Per-node state of an LT simulation, valid when `stamp` is the current epoch: the threshold
 /// drawn when the node was first reached, and the summed weight of its active in-neighbours.
-/// A node is active iff `theta < acc` (seeds get `acc = u32::MAX`, `theta = 0`).
+/// A node is active iff `theta < acc` (seeds get `acc = u32::MAX`, `theta = 0`). `count`
+/// (simulations that ended with the node active) survives across simulations.
 #[derive(Debug, Clone, Copy, Default)]
 struct Node {
     stamp: u32,
     acc: u32,
     theta: u32,
+    count: u32,
 }
 
 /// Scratch of LT simulations: per-node state stamped with an epoch, and the queue of active
@@ -31,6 +33,11 @@ impl Thresholds {
             queue: Vec::new(),
         }
     }
+
+    /// Simulations that ended with `v` active.
+    pub(crate) fn count(&self, v: usize) -> u32 {
+        self.nodes[v].count
+    }
 }
 
 /// One LT process from `seeds` with fixed-point in-weights `b` per out-slot (summing to at most
@@ -40,7 +47,7 @@ impl Thresholds {
 pub(crate) fn simulate(g: &Graph, b: &[u32], seeds: &[u32], st: &mut Thresholds, bits: &mut Bits) {
     st.epoch = st.epoch.wrapping_add(1);
     if st.epoch == 0 {
-        st.nodes.fill(Node::default());
+        st.nodes.iter_mut().for_each(|node| node.stamp = 0);
         st.epoch = 1;
     }
     let epoch = st.epoch;
@@ -52,6 +59,7 @@ pub(crate) fn simulate(g: &Graph, b: &[u32], seeds: &[u32], st: &mut Thresholds,
                 stamp: epoch,
                 acc: u32::MAX,
                 theta: 0,
+                count: node.count + 1,
             };
             st.queue.push(s);
         }
@@ -73,12 +81,14 @@ pub(crate) fn simulate(g: &Graph, b: &[u32], seeds: &[u32], st: &mut Thresholds,
                     stamp: epoch,
                     acc: 0,
                     theta: bits.next31(),
+                    count: node.count,
                 };
             } else if node.theta < node.acc {
                 continue; // already active
             }
             node.acc = node.acc.saturating_add(w);
             if node.theta < node.acc {
+                node.count += 1;
                 st.queue.push(v);
             }
         }
@@ -127,6 +137,7 @@ mod tests {
         assert_eq!(st.queue, vec![0, 1, 2]);
         simulate(&g, &[ONE, ONE], &[1], &mut st, &mut bits);
         assert_eq!(st.queue, vec![1, 2]);
+        assert_eq!((st.count(0), st.count(1), st.count(2)), (1, 2, 2));
         let mut fr = Frontier::new(3);
         let inv = Adjacency::threshold_in(&g, &[ONE, ONE]);
         reverse(&inv, 2, &mut fr, &mut bits);
