@@ -411,7 +411,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--graphs", default=None, help="comma-separated subset of graph names")
     parser.add_argument(
-        "--budget", type=float, default=4e9, help="edge visits above which peers extrapolate"
+        "--budget", type=float, default=2e9, help="edge visits above which peers extrapolate"
     )
     parser.add_argument(
         "--ours-budget", type=float, default=3e11, help="edge visits above which exact is skipped"
@@ -423,7 +423,7 @@ def main() -> None:
         help="edge visits above which socialcrm's weighted exact run is extrapolated",
     )
     parser.add_argument("--ours-seconds", type=float, default=60.0)
-    parser.add_argument("--peer-timeout", type=float, default=300.0)
+    parser.add_argument("--peer-timeout", type=float, default=120.0)
     parser.add_argument("--networkit-harmonic-max", type=int, default=10_000)
     parser.add_argument("--out", default="bench-results/paths.json")
     args = parser.parse_args()
@@ -438,12 +438,13 @@ def main() -> None:
         wanted = args.graphs.split(",")
         graphs = {k: v for k, v in graphs.items() if k in wanted}
     results: list[dict] = []
-    for name, edges in graphs.items():
-        bench_graph(name, edges, args, results)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     meta = {"cpus": os.cpu_count(), "memory_bandwidth_gbs": _graphs.memory_bandwidth_gbs()}
-    out.write_text(json.dumps({"meta": meta, "results": results}, indent=1))
+    for name, edges in graphs.items():
+        bench_graph(name, edges, args, results)
+        # Written after every graph, so a long run that is stopped keeps what it measured.
+        out.write_text(json.dumps({"meta": meta, "results": results}, indent=1))
     print()
     print(table(results))
 
