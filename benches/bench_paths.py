@@ -394,11 +394,11 @@ def table(results: list[dict]) -> str:
             notes.append(ours["note"])
         errs = [f"{r['tool']} err {r['error']:.4f}" for r in rows if r["error"] is not None]
         notes += errs
-        if any(r["extrapolated"] for r in rows):
-            k = next(r["sources"] for r in rows if r["extrapolated"])
-            notes.append(f"~ = extrapolated from {k} sources")
+        extrapolated = [f"{r['tool']} {r['sources']}" for r in rows if r["extrapolated"]]
+        if extrapolated:
+            notes.append("~ = extrapolated from sources: " + ", ".join(extrapolated))
         lines.append(
-            f"| {graph} | {ours['n']:,} | {task} | {ours['seconds']:.3g} | {cell('igraph')} "
+            f"| {graph} | {ours['n']:,} | {task} | {cell('socialcrm')} | {cell('igraph')} "
             f"| {cell('networkit')} | {cell('rustworkx')} | {cell('networkx')} | {ratio} "
             f"| {'; '.join(notes)} |"
         )
