@@ -217,20 +217,21 @@ fn code_piece<'a>(
     rows: std::ops::Range<usize>,
     state: &FixedState,
 ) -> Piece<'a> {
-    let mut table: HashTable<u32> = HashTable::new();
+    // Keys inline in the table: a lookup touches the table slot and the string bytes only.
+    let mut table: HashTable<(&'a [u8], u32)> = HashTable::new();
     let mut words: Vec<&'a [u8]> = Vec::new();
     let mut hashes: Vec<u64> = Vec::new();
     let mut codes = Vec::with_capacity(rows.len());
     for i in rows {
         let w = column.get(i);
         let h = hash_of(state, w);
-        let code = match table.find(h, |&id| words[id as usize] == w) {
-            Some(&id) => id,
+        let code = match table.find(h, |&(key, _)| key == w) {
+            Some(&(_, id)) => id,
             None => {
                 let id = words.len() as u32;
                 words.push(w);
                 hashes.push(h);
-                table.insert_unique(h, id, |&id| hashes[id as usize]);
+                table.insert_unique(h, (w, id), |&(key, _)| hash_of(state, key));
                 id
             }
         };
