@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from . import _core
+from . import _checks, _core
 from .exceptions import ConvergenceError, InputError
 
 if TYPE_CHECKING:
@@ -53,20 +53,9 @@ def _check_positive(name: str, value: Any) -> float:
     return x
 
 
-def _check_count(name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise InputError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
-
-
-def _check_threads(n_threads: Any) -> int | None:
-    return None if n_threads is None else _check_count("n_threads", n_threads)
-
-
-def _check_progress(progress: Any) -> Progress | None:
-    if progress is not None and not callable(progress):
-        raise InputError(f"progress must be a callable progress(done, total), got {progress!r}")
-    return progress
+_check_count = _checks.positive_int
+_check_threads = _checks.n_threads
+_check_progress = _checks.progress
 
 
 def _personalization(g: Graph, personalization: Any) -> np.ndarray:

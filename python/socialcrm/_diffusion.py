@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from . import _core
+from . import _checks, _core
 from .exceptions import InputError, InputTypeError
 
 if TYPE_CHECKING:
@@ -456,23 +456,11 @@ def _seed_codes(g: Graph, seeds: Any) -> np.ndarray:
 
 
 def _positive_int(x: Any, name: str) -> int:
-    if isinstance(x, bool) or not isinstance(x, (int, np.integer)) or x < 1:
-        raise InputError(f"{name} must be a positive integer, got {x!r}")
-    return int(x)
+    return _checks.positive_int(name, x)
 
 
-def _seed(seed: Any) -> int:
-    if seed is None:
-        return int(np.random.SeedSequence().generate_state(1, dtype=np.uint64)[0])
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**64:
-        raise InputError(f"seed must be an integer in [0, 2**64) or None, got {seed!r}")
-    return int(seed)
-
-
-def _callable(progress: Any) -> Any:
-    if progress is not None and not callable(progress):
-        raise InputTypeError(f"progress must be a callable(done, total), got {progress!r}")
-    return progress
+_seed = _checks.seed
+_callable = _checks.progress
 
 
 def _ci(mean: float, se: float) -> tuple[float, float]:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import numbers
-import secrets
 from collections.abc import Callable
 
 import pandas as pd
 
-from . import _core
+from . import _checks, _core
 from .exceptions import InputError, InputTypeError
 from .graph import Graph
 
@@ -18,12 +17,8 @@ Progress = Callable[[int, int], object]
 
 
 def _check_run_options(n_threads: int | None, progress: Progress | None) -> None:
-    if n_threads is not None and (
-        isinstance(n_threads, bool) or not isinstance(n_threads, numbers.Integral) or n_threads < 1
-    ):
-        raise InputError(f"n_threads must be a positive integer or None, got {n_threads!r}")
-    if progress is not None and not callable(progress):
-        raise InputTypeError(f"progress must be a callable(done, total), got {progress!r}")
+    _checks.n_threads(n_threads)
+    _checks.progress(progress)
 
 
 def _check_flag(name: str, value: object) -> bool:
@@ -42,12 +37,7 @@ def _open_unit(name: str, value: object) -> float:
     return x
 
 
-def _seed(seed: int | None) -> int:
-    if seed is None:
-        return secrets.randbits(63)
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or not 0 <= seed < 2**64:
-        raise InputError(f"seed must be an integer in [0, 2**64) or None, got {seed!r}")
-    return int(seed)
+_seed = _checks.seed
 
 
 def betweenness(
