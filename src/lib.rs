@@ -3,6 +3,7 @@
 //! The core works on integer node codes `0..n` and `f64` weights only; customer ids, tables and
 //! Python live in the `socialcrm` Python package, which drives this crate through `bindings`.
 
+pub mod community;
 pub mod control;
 pub mod error;
 pub mod graph;
@@ -10,6 +11,7 @@ pub mod ids;
 pub mod influence;
 pub mod parallel;
 pub mod rng;
+pub mod value;
 
 #[cfg(feature = "python")]
 mod bindings;

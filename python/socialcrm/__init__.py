@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import datasets, exceptions, influence, scorecard, ties
+from . import community, datasets, exceptions, influence, scorecard, ties, value
 from .exceptions import (
     ConvergenceError,
     DataQualityWarning,
@@ -33,9 +33,11 @@ __all__ = [
     "InternalError",
     "SocialCrmError",
     "__version__",
+    "community",
     "datasets",
     "exceptions",
     "influence",
     "scorecard",
     "ties",
+    "value",
 ]

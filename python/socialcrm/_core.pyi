@@ -208,3 +208,13 @@ def maximize(
     n_threads: int | None = None,
     progress: Callable[[int, int], object] | None = None,
 ) -> tuple[_U32, _F64, tuple[int, int, int, float, float, int]]: ...
+
+# -- community detection --
+
+# -- community evaluation --
+
+# -- community roles and profiles --
+
+# -- purchase value --
+
+# -- co-creation value --

@@ -1,9 +1,11 @@
 //! The Python extension module `socialcrm._core`: thin adapters from numpy arrays to the core.
 
+mod community;
 mod errors;
 mod graph;
 mod influence;
 mod run;
+mod value;
 
 use pyo3::prelude::*;
 
@@ -32,4 +34,14 @@ mod _core {
     use super::influence::{edge_slots, maximize, spread};
     #[pymodule_export]
     use super::run::check_panic_handling;
+
+    // -- community detection --
+
+    // -- community evaluation --
+
+    // -- community roles and profiles --
+
+    // -- purchase value --
+
+    // -- co-creation value --
 }

@@ -1,0 +1,16 @@
+"""Communities: the segments customers form themselves.
+
+Customers group around shared jobs and interests, implicitly (who talks with whom) and explicitly
+(which forums and groups they join). This module detects those communities, scores how good a
+segmentation is, gives each member a role, follows communities over time and profiles them.
+"""
+
+from __future__ import annotations
+
+__all__: list[str] = []
+
+# -- detection: leiden, louvain, label_propagation, resolution_profile, Partition --
+
+# -- evaluation: modularity, conductance, coverage, nmi, ari, variation_of_information --
+
+# -- roles, memberships, tracking, profiles --

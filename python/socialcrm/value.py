@@ -1,0 +1,14 @@
+"""Customer value: what customers buy, and the value they co-create with other customers.
+
+Customer Engagement Value (Kumar et al. 2010) adds up four parts: purchase value (CLV), referral
+value (CRV), influence value (CIV) and knowledge value (CKV).
+"""
+
+from __future__ import annotations
+
+__all__: list[str] = []
+
+# -- purchase value: rfm, calibration_holdout, BetaGeo, GammaGamma, ParetoNBD, clv --
+
+# -- co-creation: referral_value, influencer_value, peer_support, ideation, knowledge_value,
+#    community_health, company_centrality, engagement_value --

@@ -1,0 +1,7 @@
+//! Community detection, evaluation and roles.
+
+// -- detection --
+
+// -- evaluation --
+
+// -- roles and profiles --

@@ -1,0 +1,5 @@
+//! Customer value models.
+
+// -- purchase value --
+
+// -- co-creation --
