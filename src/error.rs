@@ -67,6 +67,16 @@ pub enum CoreError {
         /// Residual at the last iteration.
         residual: f64,
     },
+    /// A textual setting is not one of the accepted values.
+    #[error("`{field}` must be {expected}, got {got:?}")]
+    BadConfig {
+        /// The setting, as `section.name`.
+        field: &'static str,
+        /// What it must be, in words.
+        expected: &'static str,
+        /// The value given.
+        got: String,
+    },
     /// The caller asked the computation to stop.
     #[error("cancelled")]
     Cancelled,

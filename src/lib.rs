@@ -4,6 +4,7 @@
 //! Python live in the `socialcrm` Python package, which drives this crate through `bindings`.
 
 pub mod community;
+pub mod config;
 pub mod control;
 pub mod error;
 pub mod graph;

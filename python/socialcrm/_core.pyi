@@ -8,8 +8,10 @@ __all__ = [
     "CsrGraph",
     "betweenness",
     "build_graph",
+    "check_config",
     "check_panic_handling",
     "code_strings",
+    "default_config",
     "degree",
     "edge_slots",
     "edge_table",
@@ -208,6 +210,11 @@ def maximize(
     n_threads: int | None = None,
     progress: Callable[[int, int], object] | None = None,
 ) -> tuple[_U32, _F64, tuple[int, int, int, float, float, int]]: ...
+
+# -- analysis configuration --
+
+def default_config() -> str: ...
+def check_config(text: str) -> str: ...
 
 # -- community detection --
 

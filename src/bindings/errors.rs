@@ -16,6 +16,7 @@ pub(crate) fn to_pyerr(err: CoreError) -> PyErr {
         | CoreError::LengthMismatch { .. }
         | CoreError::BadValue { .. }
         | CoreError::BadParameter { .. }
+        | CoreError::BadConfig { .. }
         | CoreError::TooLarge { .. } => InputError::new_err(msg),
         CoreError::NotConverged { .. } => ConvergenceError::new_err(msg),
         CoreError::Cancelled => PyKeyboardInterrupt::new_err(msg),

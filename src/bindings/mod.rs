@@ -1,6 +1,7 @@
 //! The Python extension module `socialcrm._core`: thin adapters from numpy arrays to the core.
 
 mod community;
+mod config;
 mod errors;
 mod graph;
 mod influence;
@@ -34,6 +35,10 @@ mod _core {
     use super::influence::{edge_slots, maximize, spread};
     #[pymodule_export]
     use super::run::check_panic_handling;
+
+    // -- analysis configuration --
+    #[pymodule_export]
+    use super::config::{check_config, default_config};
 
     // -- community detection --
 
