@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import community, datasets, exceptions, influence, scorecard, ties, value
+from . import analysis, community, config, datasets, exceptions, influence, scorecard, ties, value
+from .analysis import Scorecard, analyze
+from .config import AnalysisConfig
 from .exceptions import (
     ConvergenceError,
     DataQualityWarning,
     InputError,
     InternalError,
+    ResourceError,
     SocialCrmError,
 )
 from .graph import Graph
@@ -26,14 +29,20 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
 __all__ = [
+    "AnalysisConfig",
     "ConvergenceError",
     "DataQualityWarning",
     "Graph",
     "InputError",
     "InternalError",
+    "ResourceError",
+    "Scorecard",
     "SocialCrmError",
     "__version__",
+    "analysis",
+    "analyze",
     "community",
+    "config",
     "datasets",
     "exceptions",
     "influence",

@@ -14,6 +14,7 @@ __all__ = [
     "InputTypeError",
     "InternalError",
     "MissingColumnError",
+    "ResourceError",
     "SocialCrmError",
     "UnknownIdError",
 ]
@@ -43,6 +44,10 @@ class MissingColumnError(InputError, _PlainKeyError):
 
 class UnknownIdError(InputError, _PlainKeyError):
     """Ids that are not customers of the graph."""
+
+
+class ResourceError(SocialCrmError, MemoryError):
+    """The job needs more memory than the machine has; raised before any big allocation."""
 
 
 class ConvergenceError(SocialCrmError, RuntimeError):
