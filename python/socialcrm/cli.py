@@ -1,4 +1,5 @@
-"""The ``socialcrm`` command: score a customer community from files, or run the demo."""
+"""The ``socialcrm`` command: score a customer community from files, run the demo, or write the
+report of saved results."""
 
 from __future__ import annotations
 
@@ -11,11 +12,10 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
+from .analysis import Scorecard, analyze
+from .config import AnalysisConfig, as_config
 from .datasets import synthetic_community
 from .exceptions import SocialCrmError
-from .graph import Graph
-from .influence import maximize
-from .scorecard import customer_scorecard, write_scorecard
 
 
 def _read_table(path: str) -> pd.DataFrame:
@@ -30,102 +30,144 @@ def _read_table(path: str) -> pd.DataFrame:
     raise SocialCrmError(f"{path}: unknown file type; use .csv, .csv.gz or .parquet")
 
 
-def _advocates(g: Graph, staff: object, k: int) -> pd.DataFrame:
-    """The advocate seed set: IMM seeds among customers (staff accounts excluded)."""
-    if k <= 0 or g.n_nodes == 0:
-        return pd.DataFrame()
-    customers = g.nodes.difference(pd.Index([] if staff is None else list(staff)))
-    return maximize(g.subgraph(customers), min(k, len(customers)), seed=0)
+def _fmt(df: pd.DataFrame) -> str:
+    return df.to_string(float_format=lambda x: f"{x:,.4g}")
 
 
-def _report(
-    g: Graph,
-    card: pd.DataFrame,
-    advocates: pd.DataFrame,
-    paths: Sequence[Path],
-    seconds: float,
-) -> str:
-    s = g.summary()
-    people = card[~card["is_staff"]] if "is_staff" in card else card
-    top = people.nlargest(10, ["pagerank", "in_strength"])
-    lines = [
-        f"socialcrm {__version__}: scored {len(card)} customers in {seconds:.2f} s",
-        "",
-        "Customer graph",
-    ]
-    for key, value in s.items():
-        shown = f"{value:.4f}" if isinstance(value, float) else str(value)
-        lines.append(f"  {key:<20} {shown}")
-    strong, weak = int(card["strong_ties"].sum()) // 2, int(card["weak_ties"].sum()) // 2
-    lines += [
-        "",
-        f"Ties: {strong + weak} customer pairs, {strong} strong and {weak} weak",
-        f"Customers without any interaction: {int((card['ties'] == 0).sum())}",
-        "",
-        "Top influencers (by PageRank)",
-        top[["pagerank", "authority", "betweenness", "core_number", "in_degree"]].to_string(
-            float_format=lambda x: f"{x:.4f}"
-        ),
-    ]
-    if len(advocates):
-        reach = float(advocates["reach"].iloc[-1])
-        lines += [
-            "",
-            f"Advocate seed set: {len(advocates)} customers expected to reach {reach:.0f} "
-            f"customers by word of mouth (IMM, independent cascade, weighted-cascade "
-            f"probabilities)",
-            advocates.to_string(float_format=lambda x: f"{x:.1f}"),
+def _summary(card: Scorecard, paths: Sequence[Path], seconds: float) -> str:
+    """The terminal summary: key figures, top customers and communities, notes, files."""
+    c = card.customers
+    people = c[~c["is_staff"].astype(bool)] if "is_staff" in c else c
+    top_n = card.config.report.top_n
+    lines = [f"socialcrm {__version__}: scored {len(c)} customers in {seconds:.2f} s", ""]
+    lines += ["Key figures", card.summary().to_string(), ""]
+    if "pagerank" in people:
+        cols = [
+            x
+            for x in (
+                "pagerank",
+                "authority",
+                "betweenness",
+                "core_number",
+                "in_degree",
+                "community",
+                "role",
+            )
+            if x in people
         ]
-    if g.notes:
-        lines += ["", "Data-quality notes", *[f"  - {n}" for n in g.notes]]
-    lines += ["", "Written:", *[f"  {p}" for p in paths]]
+        lines += ["Top influencers (by PageRank)", _fmt(people.nlargest(top_n, "pagerank")[cols])]
+        strong, weak = int(c["strong_ties"].sum()) // 2, int(c["weak_ties"].sum()) // 2
+        lines += [f"Ties: {strong + weak} customer pairs, {strong} strong and {weak} weak", ""]
+    if len(card.advocates):
+        reach = float(card.advocates["reach"].iloc[-1])
+        lines += [
+            f"Advocate seed set: {len(card.advocates)} customers expected to reach {reach:.0f} "
+            "customers by word of mouth (IMM)",
+            _fmt(card.advocates),
+            "",
+        ]
+    key = next((k for k in ("ckv", "accepted_answers") if k in people), None)
+    if key is not None:
+        cols = [
+            x
+            for x in (
+                "ckv",
+                "accepted_answers",
+                "answers",
+                "customers_helped",
+                "ideas_implemented",
+                "cev",
+            )
+            if x in people
+        ]
+        lines += ["Top contributors", _fmt(people.nlargest(top_n, key)[cols]), ""]
+    if len(card.communities):
+        lines += ["Communities", _fmt(card.communities.head(top_n)), ""]
+    health = card.tables.get("community_health_latest")
+    if health is not None and len(health):
+        lines += ["Community health (latest period)", _fmt(health.head(top_n)), ""]
+    if card.notes:
+        lines += ["Data-quality notes", *[f"  - {n}" for n in card.notes], ""]
+    lines += ["Written:", *[f"  {p}" for p in paths]]
     return "\n".join(lines)
+
+
+def _write_all(card: Scorecard, out: str) -> list[Path]:
+    paths = card.to_parquet(out)
+    paths += [p for p in card.to_csv(out) if p.suffix == ".csv"]
+    paths.append(card.report(Path(out) / "report.html"))
+    return paths
 
 
 def _demo(args: argparse.Namespace) -> str:
     start = time.perf_counter()
     data = synthetic_community(n_customers=args.customers, seed=args.seed)
-    g = Graph.from_pandas(
-        data.interactions,
-        timestamp="timestamp",
-        kind="kind",
-        half_life=args.half_life,
-        nodes=data.customers,
-    )
     planted = ["interest_community", "true_influence"]
-    customers = data.customers.drop(columns=[c for c in planted if c in data.customers])
-    card = customer_scorecard(g, customers=customers, staff=data.staff)
-    paths = write_scorecard(card, args.out)
-    advocates = _advocates(g, data.staff, args.advocates)
-    if len(advocates):
-        paths += write_scorecard(advocates, args.out, name="advocates")
-    return _report(g, card, advocates, paths, time.perf_counter() - start)
+    tables = {k: v for k, v in data.tables().items() if k != "staff"}
+    tables["customers"] = data.customers.drop(columns=planted)
+    config = as_config(args.config) if args.config else AnalysisConfig()
+    config = config.replace(
+        influence={"advocates": args.advocates}, graph={"half_life": args.half_life}
+    )
+    card = analyze(**tables, staff=data.staff, config=config, progress=None)
+    paths = _write_all(card, args.out)
+    return _summary(card, paths, time.perf_counter() - start)
 
 
 def _score(args: argparse.Namespace) -> str:
     start = time.perf_counter()
-    interactions = _read_table(args.interactions)
-    customers = _read_table(args.nodes) if args.nodes else None
+    tables = {
+        name: _read_table(getattr(args, name))
+        for name in (
+            "interactions",
+            "customers",
+            "memberships",
+            "posts",
+            "transactions",
+            "referrals",
+            "ideas",
+            "votes",
+        )
+        if getattr(args, name)
+    }
+    if not tables:
+        raise SocialCrmError("give at least one table, e.g. --interactions events.csv")
+    if "interactions" in tables:
+        rename = {args.source: "source", args.target: "target"}
+        for flag, name in (
+            (args.weight, "weight"),
+            (args.timestamp, "timestamp"),
+            (args.kind, "kind"),
+        ):
+            if flag:
+                rename[flag] = name
+        missing = [c for c in rename if c not in tables["interactions"]]
+        if missing:
+            raise SocialCrmError(f"interactions: no column {missing[0]!r}")
+        tables["interactions"] = tables["interactions"].rename(columns=rename)
+    if "customers" in tables and args.customer != "customer":
+        tables["customers"] = tables["customers"].rename(columns={args.customer: "customer"})
     staff = pd.read_csv(args.staff).iloc[:, 0] if args.staff else None
-    g = Graph.from_pandas(
-        interactions,
-        source=args.source,
-        target=args.target,
-        weight=args.weight,
-        timestamp=args.timestamp,
-        kind=args.kind,
-        directed=not args.undirected,
-        half_life=args.half_life,
-        nodes=customers,
-        node_column=args.customer,
-        self_loops=args.self_loops,
-    )
-    card = customer_scorecard(g, customers=customers, customer=args.customer, staff=staff)
-    paths = write_scorecard(card, args.out)
-    advocates = _advocates(g, staff, args.advocates)
-    if len(advocates):
-        paths += write_scorecard(advocates, args.out, name="advocates")
-    return _report(g, card, advocates, paths, time.perf_counter() - start)
+    config = as_config(args.config) if args.config else AnalysisConfig()
+    changes: dict = {}
+    if args.advocates is not None:
+        changes["influence"] = {"advocates": args.advocates}
+    graph = {}
+    if args.undirected:
+        graph["directed"] = False
+    if args.half_life:
+        graph["half_life"] = args.half_life
+    if graph:
+        changes["graph"] = graph
+    card = analyze(**tables, staff=staff, config=config.replace(**changes), progress=None)
+    paths = _write_all(card, args.out)
+    return _summary(card, paths, time.perf_counter() - start)
+
+
+def _report(args: argparse.Namespace) -> str:
+    card = Scorecard.load(args.dir)
+    path = card.report(Path(args.out) if args.out else Path(args.dir) / "report.html")
+    return f"report written: {path}"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -147,22 +189,41 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--advocates", type=int, default=10, help="size of the advocate seed set")
     demo.set_defaults(run=_demo)
 
-    score = sub.add_parser("score", help="score customers from an interaction table")
-    score.add_argument("--interactions", required=True, help="CSV or Parquet, one row per event")
-    score.add_argument("--nodes", help="customer table (CSV or Parquet) to include every customer")
-    score.add_argument("--customer", default="customer", help="id column of --nodes")
+    demo.add_argument("--config", help="JSON configuration (see socialcrm.config)")
+
+    score = sub.add_parser(
+        "score", help="score customers from your tables (CSV or Parquet, data-model columns)"
+    )
+    for name, what in (
+        ("interactions", "one row per event between two parties"),
+        ("customers", "one row per customer, with attributes to carry"),
+        ("memberships", "customer x community (forum, group) rows"),
+        ("posts", "forum posts (questions, answers, comments)"),
+        ("transactions", "purchases: customer, timestamp, amount"),
+        ("referrals", "referrer, referee, timestamp"),
+        ("ideas", "submitted ideas: idea_id, author, created_at, status"),
+        ("votes", "votes on ideas: idea_id, voter, created_at"),
+    ):
+        score.add_argument(f"--{name}", help=f"CSV or Parquet: {what}")
+    score.add_argument("--nodes", dest="customers", help=argparse.SUPPRESS)
+    score.add_argument("--customer", default="customer", help="id column of --customers")
     score.add_argument("--staff", help="CSV whose first column lists the company's own accounts")
+    score.add_argument("--config", help="JSON configuration (see socialcrm.config)")
     score.add_argument("--out", required=True, help="output directory")
-    score.add_argument("--source", default="source", help="column of who reached out")
-    score.add_argument("--target", default="target", help="column of who was reached")
-    score.add_argument("--weight", help="column of event weights (default: 1 per event)")
-    score.add_argument("--timestamp", help="column of event times")
-    score.add_argument("--kind", help="column of event kinds")
+    score.add_argument("--source", default="source", help="interactions: who reached out")
+    score.add_argument("--target", default="target", help="interactions: who was reached")
+    score.add_argument("--weight", help="interactions: column of event weights (default 1)")
+    score.add_argument("--timestamp", help="interactions: column of event times")
+    score.add_argument("--kind", help="interactions: column of event kinds")
     score.add_argument("--half-life", help="decay half-life of events, e.g. 90D (needs times)")
     score.add_argument("--undirected", action="store_true", help="ignore who reached whom")
-    score.add_argument("--self-loops", choices=["drop", "keep"], default="drop")
-    score.add_argument("--advocates", type=int, default=10, help="size of the advocate seed set")
+    score.add_argument("--advocates", type=int, help="size of the advocate seed set")
     score.set_defaults(run=_score)
+
+    report = sub.add_parser("report", help="write the HTML report of a results directory")
+    report.add_argument("dir", help="directory written by `socialcrm score` or `demo`")
+    report.add_argument("--out", help="report path (default: DIR/report.html)")
+    report.set_defaults(run=_report)
     return parser
 
 
