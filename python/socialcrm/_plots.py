@@ -96,7 +96,7 @@ def community_map(communities: pd.DataFrame, links: pd.DataFrame | None, value: 
 
 def histogram(values: pd.Series, title: str, xlabel: str, log: bool = False) -> str:
     v = values.dropna().to_numpy(dtype=float)
-    fig, ax = _figure(5.2, 3.4)
+    fig, ax = _figure(4.6, 3.2)
     if log:
         v = v[v > 0]
         bins = np.logspace(np.log10(v.min()), np.log10(v.max()), 40) if len(v) else 10

@@ -62,9 +62,11 @@ def _esc(text: Any) -> str:
     return html.escape(str(text))
 
 
-def _table(df: pd.DataFrame, digits: int = 3) -> str:
+def _table(df: pd.DataFrame, digits: int = 4) -> str:
     def fmt(x: float) -> str:
-        return f"{x:,.{digits}f}" if abs(x) < 1e6 else f"{x:,.0f}"
+        if x == 0 or abs(x) >= 1000:
+            return f"{x:,.0f}"
+        return f"{x:.{digits}g}" if abs(x) < 1 else f"{x:,.2f}"
 
     shown = df.copy()
     for col in shown.columns:
