@@ -6,6 +6,7 @@ import numpy.typing as npt
 
 __all__ = [
     "CsrGraph",
+    "attribute_influence",
     "betweenness",
     "build_graph",
     "check_panic_handling",
@@ -218,3 +219,13 @@ def maximize(
 # -- purchase value --
 
 # -- co-creation value --
+def attribute_influence(
+    g: CsrGraph,
+    value: _F64,
+    *,
+    max_hops: int = 2,
+    decay: float = 0.5,
+    weight: str = "weight",
+    n_threads: int | None = None,
+    progress: Callable[[int, int], object] | None = None,
+) -> tuple[_F64, _F64]: ...
