@@ -137,12 +137,13 @@ def community_health(
         community_cols=(tags, community if tags is None else None),
         extra=(views,),
     )
-    threads = _thread_table(th, pd.Index([]))
+    threads, _ = _thread_table(th, pd.Index([]))
     labels = _community_labels(th, tags, community)
     p = th.posts
     p_per = period_start(p["created_at"], freq)
     posts_c = pd.DataFrame(
-        {"thread": p["thread"].to_numpy(), "author": p["author"].to_numpy(),
+        {"thread": p["thread"].to_numpy(),
+         "author": np.where(p["author"].to_numpy() >= 0, p["author"].to_numpy(), np.nan),
          "period": p_per.to_numpy(), "day": p["created_at"].dt.normalize().to_numpy()}
     ).merge(labels.reset_index(), on="thread")
     g = posts_c.groupby(["community", "period"], sort=True)

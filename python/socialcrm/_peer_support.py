@@ -190,8 +190,9 @@ def split_tags(tags: pd.Series) -> pd.Series:
 class Threads:
     """Posts resolved to their threads (internal)."""
 
-    posts: pd.DataFrame  # post_id, author, created_at, thread, role, depth
-    questions: pd.DataFrame  # one row per thread
+    posts: pd.DataFrame  # post_id, author (code, -1 none), created_at, root, role, thread
+    questions: pd.DataFrame  # the question rows of posts (indexed by row), + accepted_row ...
+    authors: pd.Index  # author id of each code
     notes: list[str]
 
 
@@ -266,16 +267,17 @@ def resolve_threads(
         direct = has_parent & (pos >= 0) & is_question[np.maximum(pos, 0)]
         kind = kind.where(kind != "", np.where(direct, "answer", "comment"))
     role = np.where(is_question, "question", np.where(kind == "answer", "answer", "comment"))
+    codes, authors = _factorize(table[author])
     frame = pd.DataFrame(
         {
             "post_id": table[post_id].to_numpy(),
-            "author": table[author].to_numpy(),
+            "author": codes,
             "created_at": t.to_numpy(),
             "root": root,
             "role": role,
         }
     )
-    no_author = frame["author"].isna()
+    no_author = codes < 0
     if no_author.any():
         notes.append(
             f"table 'posts', column '{author}': {int(no_author.sum())} posts without an author "
@@ -283,19 +285,51 @@ def resolve_threads(
         )
     frame = frame[root >= 0]
     q = frame[frame["role"] == "question"].copy()
-    q["thread"] = q["post_id"]
+    rows = q.index.to_numpy()
     if accepted_answer_id is not None:
-        acc = table[accepted_answer_id].to_numpy(dtype=object)[q.index.to_numpy()]
-        q["accepted"] = acc
+        acc = table[accepted_answer_id].iloc[rows]
+        acc_pos = np.full(len(rows), -1, dtype=np.int64)
+        given = acc.notna().to_numpy()
+        acc_pos[given] = pid.get_indexer(acc[given])
+        ok = acc_pos >= 0
+        ok[ok] = (role[acc_pos[ok]] == "answer") & (root[acc_pos[ok]] == rows[ok])
+        q["accepted_row"] = np.where(ok, acc_pos, -1)
     if tags is not None:
-        q["tags"] = table[tags].to_numpy(dtype=object)[q.index.to_numpy()]
+        q["tags"] = table[tags].to_numpy(dtype=object)[rows]
     if community is not None:
-        q["community"] = table[community].to_numpy(dtype=object)[q.index.to_numpy()]
+        q["community"] = table[community].to_numpy(dtype=object)[rows]
     for c in extra:
         if c is not None:
-            q[c] = table[c].to_numpy()[q.index.to_numpy()]
+            q[c] = table[c].to_numpy()[rows]
     frame["thread"] = table[post_id].to_numpy()[frame["root"].to_numpy()]
-    return Threads(posts=frame, questions=q.set_index("root"), notes=notes)
+    return Threads(posts=frame, questions=q, authors=authors, notes=notes)
+
+
+def _factorize(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Author codes (-1 for none) and the author ids, sorted when comparable."""
+    try:
+        codes, uniques = pd.factorize(values, sort=True)
+    except TypeError:
+        codes, uniques = pd.factorize(values, sort=False)
+    authors = pd.Index(uniques)
+    if isinstance(authors.dtype, pd.Int64Dtype):
+        authors = authors.astype(np.int64)
+    return codes.astype(np.int64), authors
+
+
+def ids_of(authors: pd.Index, codes: np.ndarray) -> Any:
+    """Author ids of codes, missing (None / <NA>) for -1."""
+    vals = authors.take(np.maximum(codes, 0)) if len(authors) else pd.Index([None] * len(codes))
+    missing = codes < 0
+    if not missing.any():
+        return vals.to_numpy() if len(authors) else vals
+    if pd.api.types.is_integer_dtype(vals.dtype):
+        arr = pd.array(vals.to_numpy(), dtype="Int64")
+        arr[missing] = pd.NA
+        return arr
+    out = vals.to_numpy(dtype=object).copy()
+    out[missing] = None
+    return out
 
 
 # ---------------------------------------------------------------------- result
@@ -457,9 +491,9 @@ def peer_support(
         community_cols=(tags, community if tags is None else None),
     )
     staff_ids = _staff_index(staff)
-    threads = _thread_table(th, staff_ids)
+    threads, solver = _thread_table(th, staff_ids)
     unit = cost * rate
-    customers = _customer_table(th, threads, staff_ids, unit)
+    customers = _customer_table(th, threads, solver, staff_ids, unit)
     comm = _community_labels(th, tags, community)
     periods = period_start(threads["created_at"], freq)
     communities = _community_table(th, threads, comm, periods)
@@ -493,114 +527,94 @@ def _staff_index(staff: Any) -> pd.Index:
     return pd.Index(pd.Series(staff).dropna().unique())
 
 
-def _thread_table(th: Threads, staff: pd.Index) -> pd.DataFrame:
+def _thread_table(th: Threads, staff: pd.Index) -> tuple[pd.DataFrame, np.ndarray]:
     p, q = th.posts, th.questions
-    qpos = q.index.to_numpy()  # row of each question in th.posts' original numbering
-    asker = pd.Series(q["author"].to_numpy(), index=qpos)
-    qtime = pd.Series(q["created_at"].to_numpy(), index=qpos)
+    size = int(p.index.max()) + 1 if len(p) else 0
+    qrows = q.index.to_numpy()
+    asker_of = np.full(size, -1, dtype=np.int64)
+    asker_of[qrows] = q["author"].to_numpy()
+    qtime = q["created_at"].to_numpy().view(np.int64)
     replies = p[p["role"] != "question"]
-    r_asker = asker.reindex(replies["root"].to_numpy()).to_numpy()
-    other = replies["author"].notna().to_numpy() & (
-        replies["author"].to_numpy(dtype=object) != r_asker
-    )
-    is_answer = (replies["role"] == "answer").to_numpy()
     root = replies["root"].to_numpy()
-    n_answers = np.bincount(root[is_answer], minlength=len(p) + 1)
-    n_comments = np.bincount(root[~is_answer], minlength=len(p) + 1)
-    size = int(max(root.max() if len(root) else 0, qpos.max() if len(qpos) else 0)) + 1
-    first = np.full(size, np.iinfo(np.int64).max, dtype=np.int64)
-    rt = replies["created_at"].to_numpy().view(np.int64)
-    np.minimum.at(first, root[other], rt[other])
+    ra = replies["author"].to_numpy()
+    # "someone else": a known author other than the asker (a deleted asker differs from all)
+    other = (ra >= 0) & (ra != asker_of[root])
+    is_answer = (replies["role"] == "answer").to_numpy()
+    n_answers = np.bincount(root[is_answer], minlength=size)
+    n_comments = np.bincount(root[~is_answer], minlength=size)
+    never = np.iinfo(np.int64).max
+    first = np.full(size, never, dtype=np.int64)
+    np.minimum.at(first, root[other], replies["created_at"].to_numpy().view(np.int64)[other])
     answered = np.zeros(size, dtype=bool)
     answered[root[other & is_answer]] = True
     out = pd.DataFrame(index=pd.Index(q["post_id"].to_numpy(), name="thread"))
-    out["asker"] = asker.to_numpy()
-    out["created_at"] = qtime.to_numpy()
-    out["answers"] = n_answers[qpos]
-    out["comments"] = n_comments[qpos]
-    f = first[qpos]
-    has = f != np.iinfo(np.int64).max
-    hours = np.full(len(qpos), np.nan)
-    hours[has] = (f[has] - qtime.to_numpy().view(np.int64)[has]) / 3.6e12
+    out["asker"] = ids_of(th.authors, asker_of[qrows])
+    out["created_at"] = q["created_at"].to_numpy()
+    out["answers"] = n_answers[qrows]
+    out["comments"] = n_comments[qrows]
+    f = first[qrows]
+    hours = np.full(len(qrows), np.nan)
+    has = f != never
+    hours[has] = (f[has] - qtime[has]) / 3.6e12
     out["first_response_hours"] = hours
-    out["answered"] = answered[qpos]
-    # solver: accepted answer's author, or the first answer by someone else
-    solver = pd.Series(np.full(len(qpos), None, dtype=object), index=out.index)
-    solved = np.zeros(len(qpos), dtype=bool)
-    answers = replies[is_answer]
-    if "accepted" in q.columns:
-        acc = pd.Series(q["accepted"].to_numpy(), index=out.index)
-        by_id = answers.set_index("post_id")
-        known = acc.notna() & acc.isin(by_id.index)
-        hit = by_id.reindex(acc[known].to_numpy())
-        own = hit["thread"].to_numpy() == acc[known].index.to_numpy()
-        sel = acc[known].index[own]
-        solved[out.index.get_indexer(sel)] = True
-        solver.loc[sel] = hit["author"].to_numpy()[own]
+    out["answered"] = answered[qrows]
+    solver = np.full(len(qrows), -1, dtype=np.int64)
+    solved = np.zeros(len(qrows), dtype=bool)
+    if "accepted_row" in q.columns:
+        acc = q["accepted_row"].to_numpy()
+        solved = acc >= 0
+        author_at = np.full(size, -1, dtype=np.int64)
+        author_at[p.index.to_numpy()] = p["author"].to_numpy()
+        solver[solved] = author_at[acc[solved]]
     else:
-        peer_ans = answers[other[is_answer]].sort_values(["created_at", "post_id"], kind="stable")
-        firsts = peer_ans.drop_duplicates("thread")
-        loc = out.index.get_indexer(firsts["thread"])
+        ans = replies[other & is_answer].sort_values(["created_at", "post_id"], kind="stable")
+        firsts = ans.drop_duplicates("root")
+        loc = pd.Index(qrows).get_indexer(firsts["root"].to_numpy())
         solved[loc] = True
-        solver.iloc[loc] = firsts["author"].to_numpy()
+        solver[loc] = firsts["author"].to_numpy()
+    staff_code = np.zeros(len(th.authors) + 1, dtype=bool)
+    staff_code[:-1] = th.authors.isin(staff)
     out["solved"] = solved
-    out["solver"] = solver.to_numpy()
-    sv = out["solver"]
+    out["solver"] = ids_of(th.authors, solver)
     out["peer_solved"] = (
-        out["solved"].to_numpy()
-        & sv.notna().to_numpy()
-        & (sv.to_numpy(dtype=object) != out["asker"].to_numpy(dtype=object))
-        & ~sv.isin(staff).to_numpy()
+        solved & (solver >= 0) & (solver != asker_of[qrows]) & ~staff_code[solver]
     )
-    return out
+    return out, solver
 
 
 def _customer_table(
-    th: Threads, threads: pd.DataFrame, staff: pd.Index, unit: float
+    th: Threads, threads: pd.DataFrame, solver: np.ndarray, staff: pd.Index, unit: float
 ) -> pd.DataFrame:
-    p = th.posts[th.posts["author"].notna()]
-    everyone = pd.Index(p["author"].unique())
-    try:
-        everyone = everyone.sort_values()
-    except TypeError:
-        pass
-    role_counts = pd.crosstab(p["author"], p["role"])
-    out = pd.DataFrame(index=everyone)
-    for role, col in (("question", "questions"), ("answer", "answers"), ("comment", "comments")):
-        out[col] = (
-            role_counts[role].reindex(everyone, fill_value=0).astype(np.int64)
-            if role in role_counts.columns
-            else np.zeros(len(everyone), dtype=np.int64)
-        )
-    ans = p[p["role"] == "answer"]
-    if "accepted" in th.questions.columns:
-        accepted = threads.index[threads["solved"]]
-        acc_ids = th.questions.set_index("post_id").loc[accepted, "accepted"]
-        n_acc = ans[ans["post_id"].isin(pd.Index(acc_ids.to_numpy()))].groupby("author").size()
-    else:
-        n_acc = pd.Series(dtype=np.int64)
-    out["accepted_answers"] = n_acc.reindex(everyone, fill_value=0).astype(np.int64).to_numpy()
+    p = th.posts[th.posts["author"] >= 0]
+    n = len(th.authors)
+    a = p["author"].to_numpy()
+    role = p["role"].to_numpy()
+    out = pd.DataFrame(index=th.authors)
+    for r, col in (("question", "questions"), ("answer", "answers"), ("comment", "comments")):
+        out[col] = np.bincount(a[role == r], minlength=n).astype(np.int64)
+    q = th.questions
+    acc_authors = solver[(solver >= 0)] if "accepted_row" in q.columns else np.zeros(0, np.int64)
+    out["accepted_answers"] = np.bincount(acc_authors, minlength=n).astype(np.int64)
     with np.errstate(invalid="ignore", divide="ignore"):
         out["acceptance_rate"] = out["accepted_answers"] / out["answers"].where(out["answers"] > 0)
-    askers = threads["asker"].reindex(ans["thread"].to_numpy()).to_numpy()
-    helped = ans.assign(asker=askers)
-    helped = helped[helped["asker"].notna() & (helped["asker"] != helped["author"])]
-    out["customers_helped"] = (
-        helped.drop_duplicates(["author", "asker"])
-        .groupby("author")
-        .size()
-        .reindex(everyone, fill_value=0)
-        .astype(np.int64)
-    )
-    qt = threads["created_at"].reindex(ans["thread"].to_numpy()).to_numpy()
-    delay = (ans["created_at"].to_numpy() - qt) / _HOUR
-    out["median_response_hours"] = (
-        pd.Series(delay, index=ans.index).groupby(ans["author"].to_numpy()).median()
-    ).reindex(everyone)
-    solutions = threads.loc[threads["peer_solved"], "solver"].value_counts()
-    out["solutions"] = solutions.reindex(everyone, fill_value=0).astype(np.int64)
+    ans = p[role == "answer"]
+    size = int(th.posts.index.max()) + 1
+    asker_of = np.full(size, -1, dtype=np.int64)
+    asker_of[q.index.to_numpy()] = q["author"].to_numpy()
+    qtime = np.zeros(size, dtype=np.int64)
+    qtime[q.index.to_numpy()] = q["created_at"].to_numpy().view(np.int64)
+    aa = ans["author"].to_numpy()
+    askers = asker_of[ans["root"].to_numpy()]
+    pairs = pd.DataFrame({"a": aa, "q": askers})
+    pairs = pairs[(pairs["q"] >= 0) & (pairs["q"] != pairs["a"])].drop_duplicates()
+    out["customers_helped"] = np.bincount(pairs["a"].to_numpy(), minlength=n).astype(np.int64)
+    delay = (ans["created_at"].to_numpy().view(np.int64) - qtime[ans["root"].to_numpy()]) / 3.6e12
+    med = pd.Series(delay).groupby(aa).median()
+    out["median_response_hours"] = med.reindex(np.arange(n)).to_numpy()
+    peer = solver[threads["peer_solved"].to_numpy()]
+    out["solutions"] = np.bincount(peer, minlength=n).astype(np.int64)
     out["deflection_value"] = out["solutions"] * unit
-    out["staff"] = everyone.isin(staff)
+    out["staff"] = th.authors.isin(staff)
     return out
 
 
@@ -636,7 +650,7 @@ def _community_table(
             "unanswered_share": 1.0 - g["answered"].mean(),
         }
     )
-    ans = th.posts[(th.posts["role"] == "answer") & th.posts["author"].notna()]
+    ans = th.posts[(th.posts["role"] == "answer") & (th.posts["author"] >= 0)]
     ans = ans[["thread", "author"]].merge(tc, left_on="thread", right_index=True)
     per_author = ans.groupby(["community", "period", "author"], sort=False).size()
     per_author = per_author.sort_values(ascending=False, kind="stable")
