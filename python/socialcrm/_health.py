@@ -115,7 +115,8 @@ def community_health(
     >>> from socialcrm.value import community_health
     >>> posts = pd.DataFrame({"post_id": [1, 2, 3], "parent_id": [None, 1, None],
     ...     "author": ["ann", "bob", "ann"], "community": ["tea", "tea", "cake"],
-    ...     "created_at": pd.to_datetime(["2024-01-01 00:00", "2024-01-01 06:00", "2024-01-03 00:00"])})
+    ...     "created_at": pd.to_datetime(["2024-01-01 00:00", "2024-01-01 06:00",
+    ...                                   "2024-01-03 00:00"])})
     >>> h = community_health(posts, community="community")
     >>> h[["members", "interaction", "responsiveness_hours", "health_index"]]
                           members  interaction  responsiveness_hours  health_index
@@ -142,9 +143,12 @@ def community_health(
     p = th.posts
     p_per = period_start(p["created_at"], freq)
     posts_c = pd.DataFrame(
-        {"thread": p["thread"].to_numpy(),
-         "author": np.where(p["author"].to_numpy() >= 0, p["author"].to_numpy(), np.nan),
-         "period": p_per.to_numpy(), "day": p["created_at"].dt.normalize().to_numpy()}
+        {
+            "thread": p["thread"].to_numpy(),
+            "author": np.where(p["author"].to_numpy() >= 0, p["author"].to_numpy(), np.nan),
+            "period": p_per.to_numpy(),
+            "day": p["created_at"].dt.normalize().to_numpy(),
+        }
     ).merge(labels.reset_index(), on="thread")
     g = posts_c.groupby(["community", "period"], sort=True)
     out = pd.DataFrame({"content": g.size().astype(np.int64)})
@@ -180,8 +184,9 @@ def community_health(
         if memberships is not None
         else out["active_authors"]
     )
-    out = out[["members", "content", "traffic", "liveliness", "interaction",
-               "responsiveness_hours"]]
+    out = out[
+        ["members", "content", "traffic", "liveliness", "interaction", "responsiveness_hours"]
+    ]
     raw = {f: out[f] for f in FACTORS[:-1]}
     for f, col in raw.items():
         out[f"{f}_score"] = col.rank(pct=True, method="average")
@@ -254,4 +259,3 @@ def _members(
         joined = np.sort(jt[(comm == c).to_numpy()])
         out[rows] = np.searchsorted(joined, ends[rows], side="left")
     return out
-

@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .exceptions import InputError
 from ._peer_support import MONTH_DAYS, columns_of, ids, intake, numbers, optional, times
+from .exceptions import InputError
 
 __all__ = ["IdeationResult", "gini", "ideation"]
 
@@ -232,8 +232,9 @@ def ideation(
     comm["voters"] = voters.reindex(comm.index, fill_value=0).astype(np.int64)
     comm["implementation_rate"] = comm["implemented"] / comm["ideas"]
     comm["vote_gini"] = by_comm["votes"].agg(gini)
-    comm = comm[["ideas", "authors", "votes", "voters", "implemented", "implementation_rate",
-                 "vote_gini"]]
+    comm = comm[
+        ["ideas", "authors", "votes", "voters", "implemented", "implementation_rate", "vote_gini"]
+    ]
     all_t = pd.concat([idea["created_at"], v["created_at"].dropna()])
     span = (all_t.max() - all_t.min()) / np.timedelta64(1, "D") / MONTH_DAYS if len(all_t) else 0
     return IdeationResult(

@@ -152,7 +152,7 @@ def months(horizon: Any, name: str = "horizon") -> float:
 def annuity(n_months: float, discount_rate: float) -> float:
     """Sum of monthly discount factors ``sum_{t=1..T} (1 + d)^(-t/12)`` (fractional last month
     counted pro rata)."""
-    whole = int(math.floor(n_months))
+    whole = math.floor(n_months)
     f = (1.0 + discount_rate) ** (-np.arange(1, whole + 1) / 12.0)
     rest = n_months - whole
     last = rest * (1.0 + discount_rate) ** (-(whole + 1) / 12.0) if rest > 0 else 0.0
@@ -576,9 +576,7 @@ def _thread_table(th: Threads, staff: pd.Index) -> tuple[pd.DataFrame, np.ndarra
     staff_code[:-1] = th.authors.isin(staff)
     out["solved"] = solved
     out["solver"] = ids_of(th.authors, solver)
-    out["peer_solved"] = (
-        solved & (solver >= 0) & (solver != asker_of[qrows]) & ~staff_code[solver]
-    )
+    out["peer_solved"] = solved & (solver >= 0) & (solver != asker_of[qrows]) & ~staff_code[solver]
     return out, solver
 
 

@@ -293,7 +293,8 @@ def value_quadrants(
     tb = float(b.median()) if crv_threshold is None else nonneg_or_any(crv_threshold, "crv")
     hi_a, hi_b = (a > ta).to_numpy(), (b > tb).to_numpy()
     labels = np.select(
-        [hi_a & hi_b, hi_a & ~hi_b, ~hi_a & hi_b], ["Champions", "Affluents", "Advocates"],
+        [hi_a & hi_b, hi_a & ~hi_b, ~hi_a & hi_b],
+        ["Champions", "Affluents", "Advocates"],
         "Misers",
     )
     out = pd.DataFrame({"clv": a, "crv": b, "high_clv": hi_a, "high_crv": hi_b}, index=idx)

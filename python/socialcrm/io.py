@@ -62,9 +62,7 @@ class StackExchange:
         from .graph import Graph
 
         kwargs.setdefault("nodes", self.customers.index.to_series())
-        return Graph.from_pandas(
-            self.interactions, timestamp="timestamp", kind="kind", **kwargs
-        )
+        return Graph.from_pandas(self.interactions, timestamp="timestamp", kind="kind", **kwargs)
 
 
 def stack_exchange(
@@ -294,15 +292,17 @@ def _interactions(posts: pd.DataFrame, com: pd.DataFrame, notes: list[str]) -> p
             f"{int((~known).sum())} answers or comments with a deleted user at either end left "
             "out of the interactions"
         )
-    own = known & (both["source"] == both["target"])
+    kb = both[known.to_numpy()]
+    own = kb["source"].to_numpy(dtype=object) == kb["target"].to_numpy(dtype=object)
     if own.any():
         notes.append(
-            f"{int(own.sum())} answers or comments on one's own post left out of the "
-            "interactions"
+            f"{int(own.sum())} answers or comments on one's own post left out of the interactions"
         )
-    out = both[(known & ~own).to_numpy()].reset_index(drop=True)
+    out = kb[~own].reset_index(drop=True)
     for col in ("source", "target"):
-        if isinstance(out[col].dtype, pd.Int64Dtype):
+        if isinstance(out[col].dtype, pd.Int64Dtype) or (
+            out[col].dtype == object and isinstance(posts["author"].dtype, pd.Int64Dtype)
+        ):
             out[col] = out[col].astype(np.int64)
     return out.astype({"kind": object})
 
@@ -310,9 +310,7 @@ def _interactions(posts: pd.DataFrame, com: pd.DataFrame, notes: list[str]) -> p
 def _memberships(posts: pd.DataFrame) -> pd.DataFrame:
     q = posts[posts["post_type"] == "question"]
     tag_rows = split_tags(pd.Series(q["tags"].to_numpy(), index=q["post_id"].to_numpy()))
-    thread = np.where(
-        posts["post_type"] == "question", posts["post_id"], posts["parent_id"]
-    )
+    thread = np.where(posts["post_type"] == "question", posts["post_id"], posts["parent_id"])
     per_post = pd.DataFrame({"thread": thread, "customer": posts["author"].array})
     per_post = per_post[per_post["customer"].notna()]
     if isinstance(per_post["customer"].dtype, pd.Int64Dtype):

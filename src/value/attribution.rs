@@ -376,10 +376,7 @@ mod tests {
             influence_attribution(&g, &[1.0, -1.0], &cfg, &ctl),
             Err(CoreError::BadValue { row: 1, .. })
         ));
-        let bad = AttributionConfig {
-            max_hops: 0,
-            ..cfg
-        };
+        let bad = AttributionConfig { max_hops: 0, ..cfg };
         assert!(matches!(
             influence_attribution(&g, &[1.0, 1.0], &bad, &ctl),
             Err(CoreError::BadParameter {

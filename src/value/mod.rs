@@ -5,6 +5,6 @@
 // -- co-creation: peer support, ideas, referrals, influence value --
 mod attribution;
 pub use attribution::{
-    AttributionConfig, Attribution, DEFAULT_DECAY, DEFAULT_MAX_HOPS, MAX_HOPS_LIMIT,
+    Attribution, AttributionConfig, DEFAULT_DECAY, DEFAULT_MAX_HOPS, MAX_HOPS_LIMIT,
     influence_attribution,
 };
