@@ -33,7 +33,7 @@ def synthetic_posts(n: int, seed: int = 0) -> pd.DataFrame:
     parent[n_q:] = rng.integers(0, n_q, n - n_q)
     t = np.datetime64("2020-01-01") + rng.integers(0, 10**8, n).astype("timedelta64[s]")
     t[n_q:] = t[parent[n_q:]] + rng.integers(60, 10**5, n - n_q).astype("timedelta64[s]")
-    accepted = np.full(n_q, -1)
+    accepted = np.full(n, -1)
     ans_rows = np.arange(n_q, n)
     pick = rng.random(n - n_q) < 0.4
     accepted[parent[n_q:][pick]] = ans_rows[pick]
@@ -49,8 +49,7 @@ def synthetic_posts(n: int, seed: int = 0) -> pd.DataFrame:
         }
     )
     df.loc[: n_q - 1, "parent_id"] = pd.NA
-    df.loc[n_q:, "accepted_answer_id"] = pd.NA
-    df.loc[np.flatnonzero(accepted[:n_q] < 0), "accepted_answer_id"] = pd.NA
+    df.loc[np.flatnonzero(accepted < 0), "accepted_answer_id"] = pd.NA
     return df
 
 
@@ -59,8 +58,11 @@ def peer_pandas(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     groupbys; answers hang directly under questions)."""
     q = df[df["parent_id"].isna()].set_index("post_id")
     a = df[df["parent_id"].notna()]
-    a = a.join(
-        q[["author", "created_at", "accepted_answer_id", "community"]], on="parent_id", rsuffix="_q"
+    a = a.merge(
+        q[["author", "created_at", "accepted_answer_id", "community"]],
+        left_on="parent_id",
+        right_index=True,
+        suffixes=("", "_q"),
     )
     other = a[a["author"] != a["author_q"]]
     first = other.groupby("parent_id")["created_at"].min()
@@ -98,7 +100,9 @@ def peer_pandas(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 def health_pandas(df: pd.DataFrame) -> pd.DataFrame:
     """Six health factors and an equal-weight percentile index, the plain pandas way."""
     q = df[df["parent_id"].isna()].set_index("post_id")
-    a = df[df["parent_id"].notna()].join(q[["community", "author"]], on="parent_id", rsuffix="_q")
+    a = df[df["parent_id"].notna()].merge(
+        q[["community", "author"]], left_on="parent_id", right_index=True, suffixes=("", "_q")
+    )
     posts = pd.concat(
         [
             q.reset_index()[["community", "author", "created_at"]],
