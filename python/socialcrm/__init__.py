@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import community, datasets, exceptions, influence, scorecard, ties, value
+from . import community, datasets, exceptions, influence, io, scorecard, ties, value
 from .exceptions import (
     ConvergenceError,
     DataQualityWarning,
@@ -37,6 +37,7 @@ __all__ = [
     "datasets",
     "exceptions",
     "influence",
+    "io",
     "scorecard",
     "ties",
     "value",
