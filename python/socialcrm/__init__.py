@@ -10,7 +10,18 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import analysis, community, config, datasets, exceptions, influence, scorecard, ties, value
+from . import (
+    analysis,
+    community,
+    config,
+    datasets,
+    exceptions,
+    influence,
+    io,
+    scorecard,
+    ties,
+    value,
+)
 from .analysis import Scorecard, analyze
 from .config import AnalysisConfig
 from .exceptions import (
@@ -46,6 +57,7 @@ __all__ = [
     "datasets",
     "exceptions",
     "influence",
+    "io",
     "scorecard",
     "ties",
     "value",

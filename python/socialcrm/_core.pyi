@@ -6,6 +6,7 @@ import numpy.typing as npt
 
 __all__ = [
     "CsrGraph",
+    "attribute_influence",
     "betweenness",
     "build_graph",
     "check_config",
@@ -225,3 +226,13 @@ def check_config(text: str) -> str: ...
 # -- purchase value --
 
 # -- co-creation value --
+def attribute_influence(
+    g: CsrGraph,
+    value: _F64,
+    *,
+    max_hops: int = 2,
+    decay: float = 0.5,
+    weight: str = "weight",
+    n_threads: int | None = None,
+    progress: Callable[[int, int], object] | None = None,
+) -> tuple[_F64, _F64]: ...

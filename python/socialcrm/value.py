@@ -12,3 +12,26 @@ __all__: list[str] = []
 
 # -- co-creation: referral_value, influencer_value, peer_support, ideation, knowledge_value,
 #    community_health, company_centrality, engagement_value --
+from ._company import company_centrality
+from ._engagement import engagement_value
+from ._health import community_health
+from ._ideation import IdeationResult, gini, ideation
+from ._influence_value import influencer_value
+from ._knowledge import knowledge_value
+from ._peer_support import PeerSupportResult, peer_support
+from ._referral import referral_value, value_quadrants
+
+__all__ += [
+    "IdeationResult",
+    "PeerSupportResult",
+    "community_health",
+    "company_centrality",
+    "engagement_value",
+    "gini",
+    "ideation",
+    "influencer_value",
+    "knowledge_value",
+    "peer_support",
+    "referral_value",
+    "value_quadrants",
+]

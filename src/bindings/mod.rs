@@ -49,4 +49,6 @@ mod _core {
     // -- purchase value --
 
     // -- co-creation value --
+    #[pymodule_export]
+    use super::value::attribute_influence;
 }

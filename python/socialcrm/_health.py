@@ -1,0 +1,261 @@
+"""Community health: six transparent factors per community and period, and a weighted index."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._peer_support import (
+    _community_labels,
+    _thread_table,
+    columns_of,
+    ids,
+    intake,
+    numbers,
+    optional,
+    period_start,
+    resolve_threads,
+    times,
+)
+from .exceptions import InputError
+
+__all__ = ["FACTORS", "community_health"]
+
+#: The six factors, in the order of the result's columns.
+FACTORS = ("members", "content", "traffic", "liveliness", "interaction", "responsiveness")
+
+
+def community_health(
+    posts: Any,
+    memberships: Any = None,
+    *,
+    post_id: str = "post_id",
+    parent_id: str = "parent_id",
+    author: str = "author",
+    created_at: str = "created_at",
+    post_type: str | None = "post_type",
+    tags: str | None = None,
+    community: str | None = None,
+    views: str | None = "views",
+    freq: str = "MS",
+    weights: Mapping[str, float] | None = None,
+    member: str = "customer",
+    member_community: str = "community",
+    joined_at: str | None = "joined_at",
+) -> pd.DataFrame:
+    """Community health per community and period: six factors and a weighted index.
+
+    Parameters
+    ----------
+    posts : pandas.DataFrame, polars.DataFrame or pyarrow.Table
+        The posts table, as in :func:`peer_support`.
+    memberships : table, optional
+        Who joined which community (data model ``memberships``: ``customer``, ``community``,
+        optional ``joined_at``). Gives the ``members`` factor; without it, active posters.
+    post_id, parent_id, author, created_at, post_type, tags, community
+        Columns of ``posts``, as in :func:`peer_support` (a thread's replies belong to its
+        question's tags or community; without either, one community ``"all"``).
+    views : str or None, default "views"
+        Column of page views (usually on questions); used when present, else ``traffic`` is
+        NaN and left out of the index.
+    freq : str, default "MS"
+        Period, a pandas offset alias.
+    weights : mapping factor -> float, optional
+        Non-negative weights of the six factors in the index; default 1 each. Factors left
+        out weigh 0.
+    member, member_community, joined_at : str
+        Columns of ``memberships``; ``joined_at`` is used when present.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by (``community``, ``period``). The raw factors ``members``, ``content``,
+        ``traffic``, ``liveliness``, ``interaction``, ``responsiveness_hours``; their scores
+        ``*_score`` in [0, 1]; and ``health_index``. ``attrs["weights"]`` holds the weights.
+
+    Raises
+    ------
+    MissingColumnError, InputError
+        Missing columns, bad times, negative views, unknown factor names or bad weights.
+
+    Notes
+    -----
+    The factors follow Lithium's Community Health Index (2009), which names them but whose
+    formulas are proprietary; ours are, per community :math:`c` and period :math:`p`:
+
+    - members: memberships joined by the end of :math:`p` (all memberships without
+      ``joined_at``), else distinct authors posting in :math:`p`;
+    - content: posts created in :math:`p`;
+    - traffic: summed views of the threads started in :math:`p`;
+    - liveliness: share of the days of :math:`p` with at least one post;
+    - interaction: mean replies (answers and comments) per thread started in :math:`p`;
+    - responsiveness: median hours to the first response by someone other than the asker,
+      over the threads started in :math:`p` (lower is better).
+
+    Each score is the percentile rank of the raw factor among all community-periods of the
+    result (average ranks for ties; reversed for responsiveness), so 1 is the best seen. The
+    index is the weighted mean of the available scores,
+
+    .. math:: H_{cp} = \\frac{\\sum_f w_f\\, S_{f,cp}}{\\sum_{f:\\, S_{f,cp} \\text{ known}} w_f}.
+
+    Scores are relative: compare them within one result, not across results.
+
+    References
+    ----------
+    .. [1] Lithium Technologies, "Community Health Index for Online Communities", 2009.
+    .. [2] J. Preece, "Sociability and usability in online communities: determining and
+       measuring success", Behaviour & Information Technology 20(5), 2001.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from socialcrm.value import community_health
+    >>> posts = pd.DataFrame({"post_id": [1, 2, 3], "parent_id": [None, 1, None],
+    ...     "author": ["ann", "bob", "ann"], "community": ["tea", "tea", "cake"],
+    ...     "created_at": pd.to_datetime(["2024-01-01 00:00", "2024-01-01 06:00",
+    ...                                   "2024-01-03 00:00"])})
+    >>> h = community_health(posts, community="community")
+    >>> h[["members", "interaction", "responsiveness_hours", "health_index"]]
+                          members  interaction  responsiveness_hours  health_index
+    community period
+    cake      2024-01-01        1          0.0                   NaN        0.5625
+    tea       2024-01-01        2          1.0                   6.0        0.9500
+    """
+    w = _weights(weights)
+    present = columns_of(posts)
+    views = optional(present, views, "views")
+    th = resolve_threads(
+        posts,
+        post_id=post_id,
+        parent_id=parent_id,
+        author=author,
+        created_at=created_at,
+        post_type=post_type,
+        accepted_answer_id=None,
+        community_cols=(tags, community if tags is None else None),
+        extra=(views,),
+    )
+    threads, _ = _thread_table(th, pd.Index([]))
+    labels = _community_labels(th, tags, community)
+    p = th.posts
+    p_per = period_start(p["created_at"], freq)
+    posts_c = pd.DataFrame(
+        {
+            "thread": p["thread"].to_numpy(),
+            "author": np.where(p["author"].to_numpy() >= 0, p["author"].to_numpy(), np.nan),
+            "period": p_per.to_numpy(),
+            "day": p["created_at"].dt.normalize().to_numpy(),
+        }
+    ).merge(labels.reset_index(), on="thread")
+    g = posts_c.groupby(["community", "period"], sort=True)
+    out = pd.DataFrame({"content": g.size().astype(np.int64)})
+    out["active_authors"] = g["author"].nunique()
+    days = g["day"].nunique()
+    out["liveliness"] = (days / _period_days(out.index.get_level_values("period"), freq)).clip(
+        upper=1.0
+    )
+    t_per = pd.Series(period_start(threads["created_at"], freq).to_numpy(), index=threads.index)
+    tc = labels.reset_index().assign(period=lambda d: t_per.reindex(d["thread"]).to_numpy())
+    tc = tc.join(threads[["answers", "comments", "first_response_hours"]], on="thread")
+    if views is not None:
+        q = th.questions.set_index("post_id")
+        v = numbers(q[views], "posts", views, nulls=True)
+        tc["views"] = pd.Series(v, index=q.index).reindex(tc["thread"]).to_numpy()
+    tg = tc.groupby(["community", "period"], sort=True)
+    thread_stats = pd.DataFrame(
+        {
+            "interaction": (tg["answers"].sum() + tg["comments"].sum()) / tg.size(),
+            "responsiveness_hours": tg["first_response_hours"].median(),
+            "traffic": tg["views"].sum(min_count=1) if views is not None else np.nan,
+        }
+    )
+    out = out.join(thread_stats, how="outer")
+    out["content"] = out["content"].fillna(0).astype(np.int64)
+    out["liveliness"] = out["liveliness"].fillna(0.0)
+    out["interaction"] = out["interaction"].fillna(0.0)
+    out["active_authors"] = out["active_authors"].fillna(0).astype(np.int64)
+    if views is None:
+        out["traffic"] = np.nan
+    out["members"] = (
+        _members(memberships, out.index, freq, member, member_community, joined_at)
+        if memberships is not None
+        else out["active_authors"]
+    )
+    out = out[
+        ["members", "content", "traffic", "liveliness", "interaction", "responsiveness_hours"]
+    ]
+    raw = {f: out[f] for f in FACTORS[:-1]}
+    for f, col in raw.items():
+        out[f"{f}_score"] = col.rank(pct=True, method="average")
+    out["responsiveness_score"] = (-out["responsiveness_hours"]).rank(pct=True, method="average")
+    scores = out[[f"{f}_score" for f in FACTORS]].to_numpy()
+    wv = np.array([w[f] for f in FACTORS])
+    known = ~np.isnan(scores)
+    num = np.where(known, scores, 0.0) @ wv
+    den = known.astype(float) @ wv
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["health_index"] = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+    out.index = out.index.set_names(["community", "period"])
+    out.attrs["weights"] = dict(w)
+    out.attrs["notes"] = list(th.notes)
+    return out
+
+
+def _weights(weights: Mapping[str, float] | None) -> dict[str, float]:
+    if weights is None:
+        return dict.fromkeys(FACTORS, 1.0)
+    if not isinstance(weights, Mapping):
+        raise InputError(f"weights must be a mapping factor -> weight, got {weights!r}")
+    unknown = [k for k in weights if k not in FACTORS]
+    if unknown:
+        raise InputError(f"weights: unknown factors {unknown}; the factors are {list(FACTORS)}")
+    out = dict.fromkeys(FACTORS, 0.0)
+    for k, v in weights.items():
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not np.isfinite(v) or v < 0:
+            raise InputError(f"weights[{k!r}] must be a finite number >= 0, got {v!r}")
+        out[k] = float(v)
+    if sum(out.values()) <= 0:
+        raise InputError("weights: at least one factor must have a positive weight")
+    return out
+
+
+def _period_days(starts: pd.Index, freq: str) -> np.ndarray:
+    offset = pd.tseries.frequencies.to_offset(freq)
+    uniq = pd.DatetimeIndex(starts.unique())
+    ends = pd.DatetimeIndex([s + offset for s in uniq])
+    n = np.maximum(1.0, np.round((ends - uniq) / np.timedelta64(1, "D")))
+    return pd.Series(n, index=uniq).reindex(starts).to_numpy()
+
+
+def _members(
+    memberships: Any,
+    index: pd.MultiIndex,
+    freq: str,
+    member: str,
+    member_community: str,
+    joined_at: str | None,
+) -> np.ndarray:
+    present = columns_of(memberships)
+    joined_at = optional(present, joined_at, "joined_at")
+    m = intake(memberships, "memberships", [member, member_community], [joined_at])
+    ids(m[member], "memberships", member)
+    ids(m[member_community], "memberships", member_community)
+    m = m.drop_duplicates([member, member_community])
+    comm = m[member_community].astype(str)
+    offset = pd.tseries.frequencies.to_offset(freq)
+    out = np.zeros(len(index), dtype=np.int64)
+    c_idx = index.get_level_values(0)
+    p_idx = pd.DatetimeIndex(index.get_level_values(1))
+    if joined_at is None:
+        counts = comm.value_counts()
+        return counts.reindex(c_idx, fill_value=0).to_numpy(dtype=np.int64)
+    jt = times(m[joined_at], "memberships", joined_at).to_numpy()
+    ends = pd.DatetimeIndex([s + offset for s in p_idx]).to_numpy()
+    for c in pd.unique(c_idx):
+        rows = np.flatnonzero(c_idx == c)
+        joined = np.sort(jt[(comm == c).to_numpy()])
+        out[rows] = np.searchsorted(joined, ends[rows], side="left")
+    return out
