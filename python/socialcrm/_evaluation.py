@@ -454,4 +454,4 @@ def variation_of_information(a: Any, b: Any) -> float:
     ra, rb = np.bincount(ca), np.bincount(cb)
     ni, nj = ra[keys // kb], rb[keys % kb]
     vi = -(cells / n * (np.log(cells / ni) + np.log(cells / nj))).sum()
-    return max(float(vi), 0.0)
+    return float(vi) if vi > 0 else 0.0

@@ -115,6 +115,24 @@ def planted(seed, n_groups=20, size=50, k_in=14.0, k_out=6.0):
     return Graph.from_pandas(df, directed=False, nodes=np.arange(n)), truth
 
 
+def noisy_planted(seed, *, directed=False, n_groups=8, mu=0.4, k=8.0):
+    """Random graph with uneven planted groups, mixing ``mu`` and random integer weights."""
+    rng = np.random.default_rng(seed)
+    sizes = rng.integers(10, 40, n_groups)
+    n = int(sizes.sum())
+    truth = np.repeat(np.arange(n_groups), sizes)
+    m = int(n * k / 2)
+    s = rng.integers(0, n, m)
+    inside = rng.random(m) >= mu
+    # inside: a random member of the same group; outside: anyone
+    starts = np.concatenate([[0], np.cumsum(sizes)])[truth[s]]
+    t = np.where(inside, starts + rng.integers(0, 1 << 30, m) % sizes[truth[s]], rng.integers(0, n, m))
+    keep = s != t
+    df = pd.DataFrame({"source": s[keep], "target": t[keep], "w": rng.integers(1, 4, keep.sum())})
+    g = Graph.from_pandas(df, weight="w", directed=directed, nodes=np.arange(n))
+    return g, truth
+
+
 def la_best(G, cls, seeds=(0, 1, 2), **kw):
     best = None
     for s in seeds:
@@ -174,22 +192,40 @@ def test_leiden_modularity_matches_leidenalg_on_real_graphs(name):
 
 @pytest.mark.parametrize("resolution", [0.5, 1.0, 2.0])
 def test_leiden_modularity_matches_leidenalg_on_random_graphs(resolution):
-    # Sparse random graphs have many near-equal optima: best of five seeds on both sides.
+    # Random graphs have many near-equal local optima, so single runs differ either way by a
+    # few 1e-3: compare the mean over 4 graphs x 5 seeds (and each best, more loosely).
     seeds = range(5)
-    for seed in range(3):
-        g, _ = random_graph(seed, directed=False, n=300, p=0.02, loops=False)
+    diffs = []
+    for seed in range(4):
+        g, _ = noisy_planted(seed)
         G = to_ig(g)
-        theirs = la_best(
-            G, la.RBConfigurationVertexPartition, seeds=seeds, resolution_parameter=resolution
-        )
-        their_q = modularity(g, np.asarray(theirs.membership), resolution=resolution)
-        ours = ours_best(g, seeds=seeds, resolution=resolution)
-        assert ours.quality() >= their_q - 0.002
+        theirs = [
+            modularity(
+                g,
+                np.asarray(
+                    la.find_partition(
+                        G,
+                        la.RBConfigurationVertexPartition,
+                        weights="weight",
+                        n_iterations=-1,
+                        seed=s,
+                        resolution_parameter=resolution,
+                    ).membership
+                ),
+                resolution=resolution,
+            )
+            for s in seeds
+        ]
+        ours = [leiden(g, seed=s, resolution=resolution).quality() for s in seeds]
+        diffs.append(np.mean(ours) - np.mean(theirs))
+        assert max(ours) >= max(theirs) - 0.005
+    assert np.mean(diffs) >= -0.002
 
 
 def test_leiden_directed_modularity_matches_leidenalg():
     for seed in range(4):
-        g, G = random_graph(seed, directed=True, n=200, p=0.02, loops=False)
+        g, _ = noisy_planted(seed, directed=True)
+        G = to_nx(g)
         Gi = to_ig(g)
         theirs = la_best(Gi, la.ModularityVertexPartition)
         memb = np.asarray(theirs.membership)
@@ -203,7 +239,7 @@ def test_leiden_directed_modularity_matches_leidenalg():
 
 def test_leiden_cpm_matches_leidenalg():
     for seed in range(4):
-        g, _ = random_graph(seed, directed=False, n=200, p=0.04, loops=False, weighted=False)
+        g, _ = noisy_planted(seed, k=12.0)
         G = to_ig(g)
         for res in (0.05, 0.2):
             theirs = la_best(G, la.CPMVertexPartition, resolution_parameter=res)
@@ -216,7 +252,7 @@ def test_leiden_cpm_matches_leidenalg():
             ours = ours_best(g, objective="cpm", resolution=res)
             assert ours.quality() >= their_q - 0.002 * abs(their_q)
     # Directed: leidenalg's sum_c (e_c - gamma n_c (n_c - 1)), no factor.
-    g, _ = random_graph(5, directed=True, n=150, p=0.04, loops=False)
+    g, _ = noisy_planted(5, directed=True, k=12.0)
     theirs = la_best(to_ig(g), la.CPMVertexPartition, resolution_parameter=0.1)
     mine = Partition(g, np.asarray(theirs.membership), objective="cpm", resolution=0.1)
     assert mine.quality() == pytest.approx(theirs.quality(), rel=1e-12)
