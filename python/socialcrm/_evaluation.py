@@ -135,9 +135,7 @@ def _stats(g: Graph, membership: Any, weight: Any) -> tuple[np.ndarray, np.ndarr
     return inside, volume, float(total), labels
 
 
-def conductance(
-    g: Graph, membership: Any, *, weight: bool | str | None = True
-) -> pd.Series:
+def conductance(g: Graph, membership: Any, *, weight: bool | str | None = True) -> pd.Series:
     """Conductance of every community: the share of its edge volume that leaves it.
 
     Parameters
@@ -367,8 +365,8 @@ def ari(a: Any, b: Any) -> float:
     .. math::
 
         \\mathrm{ARI} = \\frac{\\sum_{ij} \\binom{n_{ij}}{2} - E}
-            {\\tfrac12 \\big[\\sum_i \\binom{n_{i\\cdot}}{2} + \\sum_j \\binom{n_{\\cdot j}}{2}\\big]
-             - E},
+            {\\tfrac12 \\big[\\sum_i \\binom{n_{i\\cdot}}{2}
+                    + \\sum_j \\binom{n_{\\cdot j}}{2}\\big] - E},
         \\qquad E = \\frac{\\sum_i \\binom{n_{i\\cdot}}{2} \\sum_j \\binom{n_{\\cdot j}}{2}}
                           {\\binom{n}{2}}.
 
@@ -395,7 +393,7 @@ def ari(a: Any, b: Any) -> float:
 
     index, sa, sb = pairs(cells), pairs(ra), pairs(rb)
     total = n * (n - 1) // 2
-    if total == 0 or sa == sb == index and (sa == 0 or sa == total):
+    if total == 0 or (sa == sb == index and (sa == 0 or sa == total)):
         return 1.0
     expected = sa * sb / total
     top = (sa + sb) / 2.0

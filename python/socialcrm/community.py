@@ -10,8 +10,8 @@ from __future__ import annotations
 __all__: list[str] = []
 
 # -- detection: leiden, louvain, label_propagation, resolution_profile, Partition --
-from ._detection import label_propagation, leiden, louvain, resolution_profile  # noqa: E402
-from ._partition import Partition  # noqa: E402
+from ._detection import label_propagation, leiden, louvain, resolution_profile
+from ._partition import Partition
 
 __all__ += ["Partition", "label_propagation", "leiden", "louvain", "resolution_profile"]
 

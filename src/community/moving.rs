@@ -60,8 +60,8 @@ pub(crate) fn move_nodes(
     let mut ca = vec![0.0; n];
     let mut cb = vec![0.0; n];
     let mut size = vec![0u32; n];
-    for v in 0..n {
-        let c = comm[v] as usize;
+    for (v, &c) in comm.iter().enumerate() {
+        let c = c as usize;
         ca[c] += g.a[v];
         cb[c] += g.b[v];
         size[c] += 1;

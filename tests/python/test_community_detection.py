@@ -36,8 +36,11 @@ from socialcrm.exceptions import InputError
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = next(
-    (p for p in (ROOT.parent / "shared" / "data", ROOT.parent.parent / "shared" / "data")
-     if p.is_dir()),
+    (
+        p
+        for p in (ROOT.parent / "shared" / "data", ROOT.parent.parent / "shared" / "data")
+        if p.is_dir()
+    ),
     None,
 )
 REAL = ["karate", "dolphins", "football", "polbooks", "facebook_combined"]
@@ -55,9 +58,7 @@ def random_graph(seed, *, directed, weighted=True, n=60, p=0.08, loops=True, iso
         s, t = s[keep], t[keep]
     w = rng.integers(1, 6, len(s)).astype(float) if weighted else np.ones(len(s))
     df = pd.DataFrame({"source": s, "target": t, "w": w})
-    g = Graph.from_pandas(
-        df, weight="w", directed=directed, nodes=np.arange(n), self_loops="keep"
-    )
+    g = Graph.from_pandas(df, weight="w", directed=directed, nodes=np.arange(n), self_loops="keep")
     return g, to_nx(g)
 
 
@@ -65,7 +66,7 @@ def to_nx(g):
     e = g.to_pandas()
     G = nx.DiGraph() if g.directed else nx.Graph()
     G.add_nodes_from(g.nodes)
-    G.add_weighted_edges_from(zip(e["source"], e["target"], e["weight"]))
+    G.add_weighted_edges_from(zip(e["source"], e["target"], e["weight"], strict=False))
     return G
 
 
@@ -73,7 +74,7 @@ def to_ig(g):
     e = g.to_pandas()
     pos = pd.Series(np.arange(g.n_nodes), index=g.nodes)
     G = ig.Graph(n=g.n_nodes, directed=g.directed)
-    G.add_edges(list(zip(pos[e["source"]].to_numpy(), pos[e["target"]].to_numpy())))
+    G.add_edges(list(zip(pos[e["source"]].to_numpy(), pos[e["target"]].to_numpy(), strict=False)))
     G.es["weight"] = e["weight"].to_numpy()
     return G
 
@@ -126,7 +127,9 @@ def noisy_planted(seed, *, directed=False, n_groups=8, mu=0.4, k=8.0):
     inside = rng.random(m) >= mu
     # inside: a random member of the same group; outside: anyone
     starts = np.concatenate([[0], np.cumsum(sizes)])[truth[s]]
-    t = np.where(inside, starts + rng.integers(0, 1 << 30, m) % sizes[truth[s]], rng.integers(0, n, m))
+    t = np.where(
+        inside, starts + rng.integers(0, 1 << 30, m) % sizes[truth[s]], rng.integers(0, n, m)
+    )
     keep = s != t
     df = pd.DataFrame({"source": s[keep], "target": t[keep], "w": rng.integers(1, 4, keep.sum())})
     g = Graph.from_pandas(df, weight="w", directed=directed, nodes=np.arange(n))
@@ -269,12 +272,12 @@ def test_leiden_recovers_planted_partition():
 
 
 def test_leiden_is_deterministic_across_thread_counts():
-    g, truth = planted(3)
+    g, _truth = planted(3)
     a = leiden(g, seed=5, n_threads=1)
     b = leiden(g, seed=5, n_threads=2)
     assert np.array_equal(a.codes, b.codes)
     assert a.quality() == b.quality()
-    assert all(np.array_equal(x, y) for x, y in zip(a.levels, b.levels))
+    assert all(np.array_equal(x, y) for x, y in zip(a.levels, b.levels, strict=False))
 
 
 def test_leiden_is_deterministic_under_rayon_num_threads():
@@ -318,7 +321,7 @@ def test_leiden_levels_refine_towards_the_result():
 
 
 def test_leiden_directed_false_uses_the_undirected_view():
-    g, G = random_graph(4, directed=True, n=60, p=0.06)
+    g, _G = random_graph(4, directed=True, n=60, p=0.06)
     p = leiden(g, directed=False, seed=1)
     U = to_nx(g.to_undirected())
     comms = [set(m.index) for _, m in p.membership.groupby(p.membership)]
@@ -438,10 +441,8 @@ def test_partition_from_membership_checks_ids():
         g, pd.Series({"a": "x", "b": "x", "c": "x", "d": "y", "e": "y", "f": "z"})
     )
     assert ok.sizes.tolist() == [3, 2, 1]
-    with pytest.raises(InputError, match="1 ids are not customers.*'zz'"):
-        Partition.from_membership(
-            g, {"a": 0, "b": 0, "c": 0, "d": 1, "e": 1, "f": 1, "zz": 2}
-        )
+    with pytest.raises(InputError, match=r"1 ids are not customers.*'zz'"):
+        Partition.from_membership(g, {"a": 0, "b": 0, "c": 0, "d": 1, "e": 1, "f": 1, "zz": 2})
     with pytest.raises(InputError, match="2 customers of the graph have no community"):
         Partition.from_membership(g, {"a": 0, "b": 0, "c": 0, "d": 1})
     with pytest.raises(InputError, match="one entry per customer"):

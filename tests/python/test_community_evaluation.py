@@ -45,7 +45,7 @@ def random_graph(seed, *, directed, weighted=True, n=50, p=0.08, loops=True, iso
     e = g.to_pandas()
     G = nx.DiGraph() if directed else nx.Graph()
     G.add_nodes_from(g.nodes)
-    G.add_weighted_edges_from(zip(e["source"], e["target"], e["weight"]))
+    G.add_weighted_edges_from(zip(e["source"], e["target"], e["weight"], strict=False))
     return g, G
 
 
@@ -81,7 +81,8 @@ def test_modularity_matches_igraph(directed):
         # igraph's modularity (0.10+) counts an undirected self-loop twice in the degree too.
         g, _ = random_graph(seed, directed=directed, p=0.05)
         e = g.to_pandas()
-        G = ig.Graph(n=g.n_nodes, edges=list(zip(e["source"], e["target"])), directed=directed)
+        pairs = list(zip(e["source"], e["target"], strict=True))
+        G = ig.Graph(n=g.n_nodes, edges=pairs, directed=directed)
         memb = np.random.default_rng(seed).integers(0, 4, g.n_nodes)
         for res in (1.0, 1.7):
             want = G.modularity(memb.tolist(), weights=e["weight"].tolist(), resolution=res)
@@ -157,7 +158,7 @@ def test_conductance_of_a_partition_and_directed_view():
     e = u.to_pandas()
     U = nx.Graph()
     U.add_nodes_from(u.nodes)
-    U.add_weighted_edges_from(zip(e["source"], e["target"], e["weight"]))
+    U.add_weighted_edges_from(zip(e["source"], e["target"], e["weight"], strict=False))
     for c, value in got.items():
         S = set(p.membership.index[p.membership == c])
         if nx.volume(U, S, weight="weight") == 0:
@@ -183,7 +184,7 @@ def test_coverage_matches_networkx():
 def ref_scores(a, b):
     """NMI (arithmetic), ARI and VI written out from explicit contingency loops."""
     n = len(a)
-    cells = Counter(zip(a, b))
+    cells = Counter(zip(a, b, strict=False))
     ra, rb = Counter(a), Counter(b)
     mi = sum(c / n * math.log(n * c / (ra[i] * rb[j])) for (i, j), c in cells.items())
     ha = -sum(c / n * math.log(c / n) for c in ra.values())
