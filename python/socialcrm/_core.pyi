@@ -225,7 +225,7 @@ def leiden(
     weight: str = "weight",
     directed: bool = True,
     seed: int = 0,
-    n_iterations: int = -1,
+    n_iterations: int = ...,  # -1 (pyo3 renders negative defaults as ...)
     theta: float = 0.01,
     initial: _U32 | None = None,
     n_threads: int | None = None,
