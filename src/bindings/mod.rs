@@ -41,8 +41,12 @@ mod _core {
     use super::config::{check_config, default_config};
 
     // -- community detection --
+    #[pymodule_export]
+    use super::community::{label_propagation, leiden, louvain};
 
     // -- community evaluation --
+    #[pymodule_export]
+    use super::community::{community_quality, community_stats};
 
     // -- community roles and profiles --
 
