@@ -40,6 +40,8 @@ mod _core {
     // -- community evaluation --
 
     // -- community roles and profiles --
+    #[pymodule_export]
+    use super::community::{community_profile, community_roles};
 
     // -- purchase value --
 
