@@ -10,6 +10,8 @@ __all__ = [
     "build_graph",
     "check_panic_handling",
     "code_strings",
+    "community_profile",
+    "community_roles",
     "degree",
     "edge_slots",
     "edge_table",
@@ -214,6 +216,25 @@ def maximize(
 # -- community evaluation --
 
 # -- community roles and profiles --
+def community_roles(
+    g: CsrGraph,
+    membership: _U32,
+    n_communities: int,
+    *,
+    weight: str = "none",
+    direction: str = "all",
+    n_threads: int | None = None,
+    progress: Callable[[int, int], object] | None = None,
+) -> tuple[_F64, _F64, _F64, _F64, npt.NDArray[np.uint8]]: ...
+def community_profile(
+    g: CsrGraph,
+    membership: _U32,
+    n_communities: int,
+    *,
+    weight: str = "weight",
+    n_threads: int | None = None,
+    progress: Callable[[int, int], object] | None = None,
+) -> tuple[_U64, _F64, _F64, _U64, _F64, _F64, _F64, _F64]: ...
 
 # -- purchase value --
 
