@@ -313,9 +313,9 @@ def _step(
             pred[y].append((j, x))
             succ[x].append((j, y))
     # Best match first: highest Jaccard, then larger community, then smaller label.
-    for y, lst in pred.items():
+    for lst in pred.values():
         lst.sort(key=lambda t: (-t[0], -sp[t[1]], pos_a[t[1]]))
-    for x, lst in succ.items():
+    for lst in succ.values():
         lst.sort(key=lambda t: (-t[0], -sc[t[1]], pos_b[t[1]]))
     heirs: dict[Any, list[Any]] = {}
     for x, lst in succ.items():
@@ -438,7 +438,6 @@ def leiden_over_time(
     2 2024-04-01         birth     3                  1
     """
     from .community import leiden  # the detection module imports nothing of ours
-
     from .graph import Graph
 
     if window is not None and window != "cumulative":
@@ -446,7 +445,9 @@ def leiden_over_time(
     try:
         offset = pd.tseries.frequencies.to_offset(freq)
     except (ValueError, TypeError):
-        raise InputError(f"freq must be a pandas offset alias such as 'QS' or '7D', got {freq!r}")
+        raise InputError(
+            f"freq must be a pandas offset alias such as 'QS' or '7D', got {freq!r}"
+        ) from None
     extra = [graph_kwargs[k] for k in ("weight", "kind") if isinstance(graph_kwargs.get(k), str)]
     table = _tables.to_pandas(interactions, "interactions", [source, target, timestamp, *extra])
     ns, tz = _tables.time_array(table[timestamp], "interactions", timestamp)

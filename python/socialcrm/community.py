@@ -14,10 +14,10 @@ __all__: list[str] = []
 # -- evaluation: modularity, conductance, coverage, nmi, ari, variation_of_information --
 
 # -- roles, memberships, tracking, profiles --
-from ._memberships import Memberships, from_memberships  # noqa: E402
-from ._profile import profile  # noqa: E402
-from ._roles import ROLE_LABELS, roles  # noqa: E402
-from ._tracking import Tracking, leiden_over_time, track  # noqa: E402
+from ._memberships import Memberships, from_memberships
+from ._profile import profile
+from ._roles import ROLE_LABELS, roles
+from ._tracking import Tracking, leiden_over_time, track
 
 __all__ += [
     "ROLE_LABELS",
