@@ -112,12 +112,13 @@ def profile(
     >>> spend = pd.DataFrame({"customer": ["a", "b", "c", "d", "e"],
     ...                       "spend": [10.0, 20.0, 30.0, 5.0, 1.0]})
     >>> p = profile(g, membership, customers=spend, top=2)
-    >>> p[["size", "internal_interactions", "external_interactions", "conductance"]]
+    >>> cols = ["size", "internal_interactions", "external_interactions", "conductance"]
+    >>> p[cols]  # doctest: +NORMALIZE_WHITESPACE
                size  internal_interactions  external_interactions  conductance
     community
     1             3                    3.0                    1.0     0.333333
     2             2                    1.0                    1.0     0.333333
-    >>> p[["top_members", "sum_spend", "mean_spend"]]
+    >>> p[["top_members", "sum_spend", "mean_spend"]]  # doctest: +NORMALIZE_WHITESPACE
               top_members  sum_spend  mean_spend
     community
     1              [c, a]       60.0        20.0
