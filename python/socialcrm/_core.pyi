@@ -11,7 +11,9 @@ __all__ = [
     "check_panic_handling",
     "code_strings",
     "community_profile",
+    "community_quality",
     "community_roles",
+    "community_stats",
     "degree",
     "edge_slots",
     "edge_table",
@@ -22,6 +24,9 @@ __all__ = [
     "induced_subgraph",
     "katz",
     "kcore",
+    "label_propagation",
+    "leiden",
+    "louvain",
     "maximize",
     "pagerank",
     "sampled_betweenness",
@@ -212,8 +217,61 @@ def maximize(
 ) -> tuple[_U32, _F64, tuple[int, int, int, float, float, int]]: ...
 
 # -- community detection --
+_Found = tuple[_U32, npt.NDArray[np.uint32], float, int]
+
+def leiden(
+    g: CsrGraph,
+    *,
+    objective: str = "modularity",
+    resolution: float = 1.0,
+    weight: str = "weight",
+    directed: bool = True,
+    seed: int = 0,
+    n_iterations: int = -1,
+    theta: float = 0.01,
+    initial: _U32 | None = None,
+    n_threads: int | None = None,
+    progress: Callable[[int, int], object] | None = None,
+) -> _Found: ...
+def louvain(
+    g: CsrGraph,
+    *,
+    resolution: float = 1.0,
+    weight: str = "weight",
+    directed: bool = True,
+    seed: int = 0,
+    n_iterations: int = 1,
+    n_threads: int | None = None,
+    progress: Callable[[int, int], object] | None = None,
+) -> _Found: ...
+def label_propagation(
+    g: CsrGraph,
+    *,
+    weight: str = "weight",
+    seed: int = 0,
+    max_iter: int = 100,
+    n_threads: int | None = None,
+    progress: Callable[[int, int], object] | None = None,
+) -> _Found: ...
 
 # -- community evaluation --
+def community_quality(
+    g: CsrGraph,
+    membership: _U32,
+    *,
+    objective: str = "modularity",
+    resolution: float = 1.0,
+    weight: str = "weight",
+    directed: bool = True,
+    n_threads: int | None = None,
+) -> float: ...
+def community_stats(
+    g: CsrGraph,
+    membership: _U32,
+    *,
+    weight: str = "weight",
+    n_threads: int | None = None,
+) -> tuple[_F64, _F64, float]: ...
 
 # -- community roles and profiles --
 def community_roles(

@@ -36,8 +36,12 @@ mod _core {
     use super::run::check_panic_handling;
 
     // -- community detection --
+    #[pymodule_export]
+    use super::community::{label_propagation, leiden, louvain};
 
     // -- community evaluation --
+    #[pymodule_export]
+    use super::community::{community_quality, community_stats};
 
     // -- community roles and profiles --
     #[pymodule_export]
