@@ -19,7 +19,9 @@ __all__ = ["label_propagation", "leiden", "louvain", "resolution_profile"]
 
 def _iterations(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < -1:
-        raise InputError(f"n_iterations must be -1 (until stable) or an integer >= 0, got {value!r}")
+        raise InputError(
+            f"n_iterations must be -1 (until stable) or an integer >= 0, got {value!r}"
+        )
     return int(value)
 
 
@@ -266,9 +268,7 @@ def louvain(
         n_threads=_checks.n_threads(n_threads),
         progress=_checks.progress(progress),
     )
-    return _partition(
-        g, found, "louvain", s, resolution=resolution, weight=weight, directed=d
-    )
+    return _partition(g, found, "louvain", s, resolution=resolution, weight=weight, directed=d)
 
 
 def label_propagation(
@@ -348,9 +348,7 @@ def label_propagation(
         n_threads=_checks.n_threads(n_threads),
         progress=_checks.progress(progress),
     )
-    return _partition(
-        g, found, "label_propagation", s, weight=weight, directed=False
-    )
+    return _partition(g, found, "label_propagation", s, weight=weight, directed=False)
 
 
 def resolution_profile(

@@ -135,9 +135,7 @@ def _stats(g: Graph, membership: Any, weight: Any) -> tuple[np.ndarray, np.ndarr
     return inside, volume, float(total), labels
 
 
-def conductance(
-    g: Graph, membership: Any, *, weight: bool | str | None = True
-) -> pd.Series:
+def conductance(g: Graph, membership: Any, *, weight: bool | str | None = True) -> pd.Series:
     """Conductance of every community: the share of its edge volume that leaves it.
 
     Parameters

@@ -169,14 +169,16 @@ def from_memberships(
     ...     "community": ["bikes", "hiking", "bikes", "bikes", "hiking", "hiking"]})
     >>> m = from_memberships(df)
     >>> m.customers[["primary_community", "n_memberships", "bridging"]]
-        primary_community  n_memberships  bridging
-    ann            hiking              2      True
-    bob             bikes              1     False
-    cid            hiking              1     False
-    dan            hiking              1     False
+    ... # doctest: +NORMALIZE_WHITESPACE
+             primary_community  n_memberships  bridging
+    customer
+    ann                 hiking              2      True
+    bob                  bikes              1     False
+    cid                 hiking              1     False
+    dan                 hiking              1     False
     >>> m.overlap
-      community_a community_b  shared_members   jaccard
-    0       bikes      hiking               1  0.333333
+      community_a community_b  shared_members  jaccard
+    0       bikes      hiking               1     0.25
     """
     if isinstance(min_share, bool) or not 0.0 <= float(min_share) <= 1.0:
         raise InputError(f"min_share must be a share in [0, 1], got {min_share!r}")

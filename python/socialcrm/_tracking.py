@@ -212,11 +212,11 @@ def track(
     >>> q2 = pd.Series({"a": 0, "b": 0, "c": 0, "d": 0, "e": 0, "f": 1, "g": 1})
     >>> t = track({"Q1": q1, "Q2": q2})
     >>> t.events[["period", "event", "community", "previous", "dynamic_community"]]
-      period   event  community previous  dynamic_community
-    0     Q1   birth          0       []                  0
-    1     Q1   birth          1       []                  1
-    2     Q2   merge          0   [0, 1]                  0
-    3     Q2   birth          1       []                  2
+      period  event  community previous  dynamic_community
+    0     Q1  birth          0       []                  0
+    1     Q1  birth          1       []                  1
+    2     Q2  merge          0   [0, 1]                  0
+    3     Q2  birth          1       []                  2
     """
     if not 0.0 < float(threshold) <= 1.0:
         raise InputError(f"threshold must be in (0, 1], got {threshold!r}")

@@ -36,8 +36,11 @@ from socialcrm.exceptions import InputError
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = next(
-    (p for p in (ROOT.parent / "shared" / "data", ROOT.parent.parent / "shared" / "data")
-     if p.is_dir()),
+    (
+        p
+        for p in (ROOT.parent / "shared" / "data", ROOT.parent.parent / "shared" / "data")
+        if p.is_dir()
+    ),
     None,
 )
 REAL = ["karate", "dolphins", "football", "polbooks", "facebook_combined"]
@@ -55,9 +58,7 @@ def random_graph(seed, *, directed, weighted=True, n=60, p=0.08, loops=True, iso
         s, t = s[keep], t[keep]
     w = rng.integers(1, 6, len(s)).astype(float) if weighted else np.ones(len(s))
     df = pd.DataFrame({"source": s, "target": t, "w": w})
-    g = Graph.from_pandas(
-        df, weight="w", directed=directed, nodes=np.arange(n), self_loops="keep"
-    )
+    g = Graph.from_pandas(df, weight="w", directed=directed, nodes=np.arange(n), self_loops="keep")
     return g, to_nx(g)
 
 
@@ -403,9 +404,7 @@ def test_partition_from_membership_checks_ids():
     )
     assert ok.sizes.tolist() == [3, 2, 1]
     with pytest.raises(InputError, match="1 ids are not customers.*'zz'"):
-        Partition.from_membership(
-            g, {"a": 0, "b": 0, "c": 0, "d": 1, "e": 1, "f": 1, "zz": 2}
-        )
+        Partition.from_membership(g, {"a": 0, "b": 0, "c": 0, "d": 1, "e": 1, "f": 1, "zz": 2})
     with pytest.raises(InputError, match="2 customers of the graph have no community"):
         Partition.from_membership(g, {"a": 0, "b": 0, "c": 0, "d": 1})
     with pytest.raises(InputError, match="one entry per customer"):

@@ -52,7 +52,9 @@ def test_from_memberships_matches_pandas(seed):
     size = agg.groupby("forum").size()
     agg["size"] = agg["forum"].map(size)
     primary = (
-        agg.sort_values(["customer", "posts", "size", "forum"], ascending=[True, False, False, True])
+        agg.sort_values(
+            ["customer", "posts", "size", "forum"], ascending=[True, False, False, True]
+        )
         .drop_duplicates("customer")
         .set_index("customer")["forum"]
     )

@@ -23,9 +23,7 @@ def random_case(seed: int, *, directed: bool, weighted: bool):
     s, t = rng.integers(0, n, m), rng.integers(0, n, m)
     w = np.round(rng.random(m) * 5, 3) if weighted else np.ones(m)
     df = pd.DataFrame({"source": s, "target": t, "w": w})
-    g = Graph.from_pandas(
-        df, weight="w", directed=directed, nodes=np.arange(n), self_loops="keep"
-    )
+    g = Graph.from_pandas(df, weight="w", directed=directed, nodes=np.arange(n), self_loops="keep")
     k = int(rng.integers(1, 7))
     membership = pd.Series(rng.integers(0, k, n) * 3 + 1, index=np.arange(n))
     nxg = nx.DiGraph() if directed else nx.Graph()
@@ -124,8 +122,11 @@ def test_profile_is_sorted_by_size_and_deterministic_across_threads():
     rng = np.random.default_rng(9)
     n = 30_000
     df = pd.DataFrame(
-        {"source": rng.integers(0, n, 300_000), "target": rng.integers(0, n, 300_000),
-         "w": rng.random(300_000)}
+        {
+            "source": rng.integers(0, n, 300_000),
+            "target": rng.integers(0, n, 300_000),
+            "w": rng.random(300_000),
+        }
     )
     g = Graph.from_pandas(df, weight="w", directed=False, self_loops="keep")
     membership = pd.Series(rng.integers(0, 300, g.n_nodes), index=g.nodes)

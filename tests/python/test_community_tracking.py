@@ -114,8 +114,9 @@ def test_track_ignores_nulls_and_small_communities():
 
 def test_track_is_deterministic_and_order_of_rows_does_not_matter():
     a = track({"p1": P1, "p2": P2, "p3": P3})
-    shuffled = {k: v.sample(frac=1.0, random_state=3) for k, v in
-                {"p1": P1, "p2": P2, "p3": P3}.items()}
+    shuffled = {
+        k: v.sample(frac=1.0, random_state=3) for k, v in {"p1": P1, "p2": P2, "p3": P3}.items()
+    }
     b = track(shuffled)
     pd.testing.assert_frame_equal(a.events, b.events)
     pd.testing.assert_frame_equal(a.lineage, b.lineage)
