@@ -161,12 +161,12 @@ def run(quick: bool, repeats: int) -> dict:
                 "edges": len(s),
                 "communities": int(memb.max()) + 1,
                 "measure": measure,
-                "socialcrm_1": best(lambda f=ours: f(g, series, n_threads=1), repeats),
-                "socialcrm": best(lambda f=ours: f(g, series), repeats),
-                "pandas": best(lambda f=peer_pd: f(s, t, memb), repeats),
+                "socialcrm_1": best(lambda f=ours, g=g, m=series: f(g, m, n_threads=1), repeats),
+                "socialcrm": best(lambda f=ours, g=g, m=series: f(g, m), repeats),
+                "pandas": best(lambda f=peer_pd, s=s, t=t, m=memb: f(s, t, m), repeats),
                 "networkx": None
                 if G is None
-                else best(lambda f=peer_nx: f(G, memb), max(1, repeats // 3)),
+                else best(lambda f=peer_nx, G=G, m=memb: f(G, m), max(1, repeats // 3)),
             }
             rows.append(row)
             print(json.dumps(row), file=sys.stderr)

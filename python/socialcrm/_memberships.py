@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from . import _checks, _tables
+from ._detection import leiden
 from .exceptions import InputError
 from .graph import Graph
 
@@ -286,8 +287,6 @@ def _segments(
     seed: int,
 ) -> tuple[np.ndarray, np.ndarray, Any, float]:
     """Leiden on the bipartite graph: segment of each customer and of each community."""
-    from .community import leiden  # the detection module imports nothing of ours
-
     n_g = int(g.max()) + 1 if len(g) else 0
     edges = pd.DataFrame({"source": c, "target": n_c + g, "weight": w})
     bip = Graph.from_pandas(

@@ -212,7 +212,9 @@ def _top_members(
 ) -> list[list[Any]]:
     """The ``top`` highest-scoring members of every community, best first."""
     key = np.where(np.isnan(score), -np.inf, score)
-    order = np.lexsort((np.arange(len(codes)), -key, codes))
+    # Two stable sorts: by score (ties keep node order), then by community.
+    by_score = np.argsort(-key, kind="stable")
+    order = by_score[np.argsort(codes[by_score], kind="stable")]
     sorted_codes = codes[order]
     starts = np.searchsorted(sorted_codes, np.arange(k), side="left")
     rank = np.arange(len(order)) - starts[sorted_codes]

@@ -73,6 +73,8 @@ def membership_codes(g: Graph, membership: Any) -> tuple[np.ndarray, pd.Index]:
 
 def _series_on_nodes(g: Graph, s: pd.Series) -> pd.Series:
     """The Series' values in node order, after checking its index against ``g.nodes``."""
+    if s.index.equals(g.nodes):  # the common case: no hashing needed
+        return s.reset_index(drop=True)
     dup = s.index.duplicated()
     if dup.any():
         raise InputError(

@@ -11,7 +11,9 @@ import numpy as np
 import pandas as pd
 
 from . import _checks, _tables
+from ._detection import leiden
 from .exceptions import InputError, InputTypeError
+from .graph import Graph
 
 __all__ = ["EVENTS", "Tracking", "leiden_over_time", "track"]
 
@@ -437,9 +439,6 @@ def leiden_over_time(
     1 2024-04-01  continuation     3                  0
     2 2024-04-01         birth     3                  1
     """
-    from .community import leiden  # the detection module imports nothing of ours
-    from .graph import Graph
-
     if window is not None and window != "cumulative":
         window = _checks.positive_int("window", window)
     try:

@@ -10,8 +10,8 @@ from __future__ import annotations
 __all__: list[str] = []
 
 # -- detection: leiden, louvain, label_propagation, resolution_profile, Partition --
-from ._detection import label_propagation, leiden, louvain, resolution_profile  # noqa: E402
-from ._partition import Partition  # noqa: E402
+from ._detection import label_propagation, leiden, louvain, resolution_profile
+from ._partition import Partition
 
 __all__ += ["Partition", "label_propagation", "leiden", "louvain", "resolution_profile"]
 
@@ -28,10 +28,10 @@ from ._evaluation import (  # noqa: E402
 __all__ += ["ari", "conductance", "coverage", "modularity", "nmi", "variation_of_information"]
 
 # -- roles, memberships, tracking, profiles --
-from ._memberships import Memberships, from_memberships
-from ._profile import profile
-from ._roles import ROLE_LABELS, roles
-from ._tracking import Tracking, leiden_over_time, track
+from ._memberships import Memberships, from_memberships  # noqa: E402
+from ._profile import profile  # noqa: E402
+from ._roles import ROLE_LABELS, roles  # noqa: E402
+from ._tracking import Tracking, leiden_over_time, track  # noqa: E402
 
 __all__ += [
     "ROLE_LABELS",

@@ -201,3 +201,20 @@ def test_roles_bad_input():
 def test_roles_doctests():
     res = doctest.testmod(socialcrm._roles)
     assert res.attempted > 0 and res.failed == 0
+
+
+def test_roles_and_profile_accept_a_partition():
+    from socialcrm.community import Partition, leiden, profile
+
+    _, g, membership = random_case(8, directed=False, weighted=True)
+    part = leiden(g, seed=1)
+    via_part = roles(g, part, weight=True)
+    via_series = roles(g, part.membership, weight=True)
+    pd.testing.assert_frame_equal(via_part, via_series)
+    assert (via_part["community"] == part.membership).all()
+    from_series = Partition.from_membership(g, membership)
+    pd.testing.assert_frame_equal(
+        roles(g, from_series).drop(columns="community"),
+        roles(g, membership).drop(columns="community"),
+    )
+    pd.testing.assert_frame_equal(profile(g, part), profile(g, part.membership))
