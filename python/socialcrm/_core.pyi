@@ -12,7 +12,9 @@ __all__ = [
     "check_config",
     "check_panic_handling",
     "code_strings",
+    "community_profile",
     "community_quality",
+    "community_roles",
     "community_stats",
     "default_config",
     "degree",
@@ -280,6 +282,25 @@ def community_stats(
 ) -> tuple[_F64, _F64, float]: ...
 
 # -- community roles and profiles --
+def community_roles(
+    g: CsrGraph,
+    membership: _U32,
+    n_communities: int,
+    *,
+    weight: str = "none",
+    direction: str = "all",
+    n_threads: int | None = None,
+    progress: Callable[[int, int], object] | None = None,
+) -> tuple[_F64, _F64, _F64, _F64, npt.NDArray[np.uint8]]: ...
+def community_profile(
+    g: CsrGraph,
+    membership: _U32,
+    n_communities: int,
+    *,
+    weight: str = "weight",
+    n_threads: int | None = None,
+    progress: Callable[[int, int], object] | None = None,
+) -> tuple[_U64, _F64, _F64, _U64, _F64, _F64, _F64, _F64]: ...
 
 # -- purchase value --
 

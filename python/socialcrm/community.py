@@ -28,3 +28,18 @@ from ._evaluation import (  # noqa: E402
 __all__ += ["ari", "conductance", "coverage", "modularity", "nmi", "variation_of_information"]
 
 # -- roles, memberships, tracking, profiles --
+from ._memberships import Memberships, from_memberships  # noqa: E402
+from ._profile import profile  # noqa: E402
+from ._roles import ROLE_LABELS, roles  # noqa: E402
+from ._tracking import Tracking, leiden_over_time, track  # noqa: E402
+
+__all__ += [
+    "ROLE_LABELS",
+    "Memberships",
+    "Tracking",
+    "from_memberships",
+    "leiden_over_time",
+    "profile",
+    "roles",
+    "track",
+]

@@ -49,6 +49,8 @@ mod _core {
     use super::community::{community_quality, community_stats};
 
     // -- community roles and profiles --
+    #[pymodule_export]
+    use super::community::{community_profile, community_roles};
 
     // -- purchase value --
 

@@ -16,3 +16,7 @@ mod quality;
 pub use quality::{CommunityStats, Objective, QualityConfig, community_stats, quality};
 
 // -- roles inside communities and community profiles --
+mod profile;
+mod roles;
+pub use profile::{Profile, profile};
+pub use roles::{Direction, HUB_P, HUB_Z, NON_HUB_P, Role, Roles, RolesConfig, classify, roles};
