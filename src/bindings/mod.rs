@@ -42,6 +42,10 @@ mod _core {
     // -- community roles and profiles --
 
     // -- purchase value --
+    #[pymodule_export]
+    use super::value::{
+        bgnbd_expected_new, bgnbd_fit, bgnbd_predict, gamma_gamma_fit, rfm_summary,
+    };
 
     // -- co-creation value --
 }
