@@ -5,6 +5,11 @@ import numpy as np
 import numpy.typing as npt
 
 __all__ = [
+    "bgnbd_expected_new",
+    "bgnbd_fit",
+    "bgnbd_predict",
+    "gamma_gamma_fit",
+    "rfm_summary",
     "CsrGraph",
     "betweenness",
     "build_graph",
@@ -216,5 +221,46 @@ def maximize(
 # -- community roles and profiles --
 
 # -- purchase value --
+
+def rfm_summary(
+    codes: _U32,
+    periods: _I64,
+    n_customers: int,
+    end: int,
+    *,
+    amounts: _F64 | None = None,
+    n_threads: int | None = None,
+) -> tuple[_F64, _F64, _F64, _F64, _F64]: ...
+def bgnbd_fit(
+    frequency: _F64,
+    recency: _F64,
+    T: _F64,
+    *,
+    penalizer_coef: float = 0.0,
+    max_iter: int = 1000,
+    n_threads: int | None = None,
+    progress: Callable[[int, int], object] | None = None,
+) -> tuple[_F64, float, _F64 | None, int, float, int]: ...
+def gamma_gamma_fit(
+    frequency: _F64,
+    monetary_value: _F64,
+    *,
+    penalizer_coef: float = 0.0,
+    max_iter: int = 1000,
+    n_threads: int | None = None,
+    progress: Callable[[int, int], object] | None = None,
+) -> tuple[_F64, float, _F64 | None, int, float, int]: ...
+def bgnbd_predict(
+    params: _F64,
+    what: str,
+    frequency: _F64,
+    recency: _F64,
+    T: _F64,
+    *,
+    t: float = 0.0,
+    n_threads: int | None = None,
+) -> _F64: ...
+def bgnbd_expected_new(params: _F64, t: _F64) -> _F64: ...
+
 
 # -- co-creation value --

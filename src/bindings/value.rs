@@ -66,21 +66,23 @@ mod purchase {
 
     /// BG/NBD maximum likelihood fit.
     #[pyfunction]
-    #[pyo3(signature = (frequency, recency, T, *, penalizer_coef=0.0, n_threads=None,
-        progress=None))]
-    #[allow(non_snake_case)]
+    #[pyo3(signature = (frequency, recency, T, *, penalizer_coef=0.0, max_iter=1000,
+        n_threads=None, progress=None))]
+    #[allow(non_snake_case, clippy::too_many_arguments)]
     pub fn bgnbd_fit<'py>(
         py: Python<'py>,
         frequency: F64In<'py>,
         recency: F64In<'py>,
         T: F64In<'py>,
         penalizer_coef: f64,
+        max_iter: usize,
         n_threads: Option<usize>,
         progress: Option<Bound<'py, PyAny>>,
     ) -> PyResult<FitResult<'py>> {
         let (x, tx, t) = (frequency.as_slice()?, recency.as_slice()?, T.as_slice()?);
         let cfg = bgnbd::FitConfig {
             penalizer_coef,
+            max_iter,
             ..Default::default()
         };
         let fit = run_detached(py, n_threads, progress, |ctl| {
@@ -91,19 +93,21 @@ mod purchase {
 
     /// Gamma-Gamma maximum likelihood fit on customers with repeat purchases.
     #[pyfunction]
-    #[pyo3(signature = (frequency, monetary_value, *, penalizer_coef=0.0, n_threads=None,
-        progress=None))]
+    #[pyo3(signature = (frequency, monetary_value, *, penalizer_coef=0.0, max_iter=1000,
+        n_threads=None, progress=None))]
     pub fn gamma_gamma_fit<'py>(
         py: Python<'py>,
         frequency: F64In<'py>,
         monetary_value: F64In<'py>,
         penalizer_coef: f64,
+        max_iter: usize,
         n_threads: Option<usize>,
         progress: Option<Bound<'py, PyAny>>,
     ) -> PyResult<FitResult<'py>> {
         let (x, m) = (frequency.as_slice()?, monetary_value.as_slice()?);
         let cfg = bgnbd::FitConfig {
             penalizer_coef,
+            max_iter,
             ..Default::default()
         };
         let fit = run_detached(py, n_threads, progress, |ctl| {
