@@ -64,9 +64,7 @@ def customer_columns(
     """The named columns from an RFM table (pandas/polars/pyarrow) or given one by one."""
     explicit = {k: v for k, v in given.items() if v is not None}
     if data is not None and explicit:
-        raise InputError(
-            f"give either an RFM table or the columns {', '.join(names)}, not both"
-        )
+        raise InputError(f"give either an RFM table or the columns {', '.join(names)}, not both")
     if data is not None:
         df = _tables.to_pandas(data, "rfm", list(names))
         index = df.index if isinstance(data, pd.DataFrame) else pd.RangeIndex(len(df))
@@ -232,7 +230,9 @@ class BetaGeo(_Fitted):
 
         Returns the model itself. Raises :class:`InputError` for negative values, recency above
         T, or recency not 0 for a customer without repeat purchases; :class:`ConvergenceError`
-        when the optimiser fails.
+        when the optimiser fails, e.g. when the maximum likelihood does not exist (customers
+        with repeat purchases all at recency 0 make the likelihood unbounded as alpha -> 0;
+        very few customers can send a or b to infinity; ``penalizer_coef > 0`` then helps).
         """
         x, tx, t, index = _bgnbd_columns(rfm, frequency, recency, T)
         if len(x) == 0:

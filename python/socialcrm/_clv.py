@@ -67,14 +67,10 @@ def clv_from_rfm(
 
     Examples
     --------
-    >>> import pandas as pd
-    >>> from socialcrm.value import clv_from_rfm
-    >>> summary = pd.DataFrame({
-    ...     "frequency": [0, 1, 3, 0, 2, 6, 1, 0, 4],
-    ...     "recency": [0.0, 10.0, 30.0, 0.0, 5.0, 35.0, 36.0, 0.0, 20.0],
-    ...     "T": [40.0, 38.0, 39.0, 20.0, 30.0, 36.0, 37.0, 10.0, 40.0],
-    ...     "monetary_value": [0.0, 20.0, 35.0, 0.0, 12.0, 18.0, 50.0, 0.0, 22.0],
-    ... })
+    >>> from socialcrm.datasets import synthetic_community
+    >>> from socialcrm.value import clv_from_rfm, rfm
+    >>> data = synthetic_community(n_customers=300, seed=1)
+    >>> summary = rfm(data.transactions, amount="amount", freq="W")
     >>> values = clv_from_rfm(summary, horizon="12M", freq="W")
     >>> list(values.columns)  # doctest: +NORMALIZE_WHITESPACE
     ['frequency', 'recency', 'T', 'monetary_value', 'p_alive', 'expected_purchases',
@@ -92,10 +88,10 @@ def clv_from_rfm(
         {"frequency": None, "recency": None, "T": None, "monetary_value": None},
     )
     cols = {"frequency": x, "recency": tx, "T": t}
-    if purchases is None:
-        purchases = BetaGeo(penalizer_coef).fit(**cols, n_threads=threads)
     if spend is None:
         spend = GammaGamma(penalizer_coef).fit(frequency=x, monetary_value=m, n_threads=threads)
+    if purchases is None:
+        purchases = BetaGeo(penalizer_coef).fit(**cols, n_threads=threads)
     spend_ = spend.expected_spend(frequency=x, monetary_value=m).to_numpy()
     step = MONTH[freq]
     value = np.zeros(len(x))

@@ -5,13 +5,11 @@ import numpy as np
 import numpy.typing as npt
 
 __all__ = [
+    "CsrGraph",
+    "betweenness",
     "bgnbd_expected_new",
     "bgnbd_fit",
     "bgnbd_predict",
-    "gamma_gamma_fit",
-    "rfm_summary",
-    "CsrGraph",
-    "betweenness",
     "build_graph",
     "check_panic_handling",
     "code_strings",
@@ -19,6 +17,7 @@ __all__ = [
     "edge_slots",
     "edge_table",
     "eigenvector",
+    "gamma_gamma_fit",
     "graph_stats",
     "harmonic",
     "hits",
@@ -27,6 +26,7 @@ __all__ = [
     "kcore",
     "maximize",
     "pagerank",
+    "rfm_summary",
     "sampled_betweenness",
     "spectral_radius",
     "spread",
@@ -261,6 +261,5 @@ def bgnbd_predict(
     n_threads: int | None = None,
 ) -> _F64: ...
 def bgnbd_expected_new(params: _F64, t: _F64) -> _F64: ...
-
 
 # -- co-creation value --

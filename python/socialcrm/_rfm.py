@@ -208,6 +208,7 @@ def rfm(
     ...     "amount": [10.0, 5.0, 20.0, 7.0],
     ... })
     >>> rfm(tx, amount="amount", freq="W", observation_end="2024-01-29")
+    ... # doctest: +NORMALIZE_WHITESPACE
               frequency  recency    T  monetary_value
     customer
     a               1.0      2.0  4.0            20.0
@@ -289,7 +290,10 @@ def calibration_holdout(
     ...     "timestamp": pd.to_datetime(
     ...         ["2024-01-01", "2024-01-09", "2024-02-06", "2024-01-08", "2024-02-01"]),
     ... })
-    >>> calibration_holdout(tx, calibration_end="2024-01-21", observation_end="2024-02-11")
+    >>> split = calibration_holdout(
+    ...     tx, calibration_end="2024-01-21", observation_end="2024-02-11"
+    ... )
+    >>> print(split.to_string())  # doctest: +NORMALIZE_WHITESPACE
               frequency_cal  recency_cal  T_cal  frequency_holdout  duration_holdout
     customer
     a                   1.0          1.0    2.0                1.0               3.0

@@ -9,9 +9,9 @@ from __future__ import annotations
 __all__: list[str] = []
 
 # -- purchase value: rfm, calibration_holdout, BetaGeo, GammaGamma, ParetoNBD, clv --
-from ._btyd import BetaGeo, GammaGamma  # noqa: E402
-from ._clv import clv, clv_from_rfm  # noqa: E402
-from ._rfm import calibration_holdout, rfm  # noqa: E402
+from ._btyd import BetaGeo, GammaGamma
+from ._clv import clv, clv_from_rfm
+from ._rfm import calibration_holdout, rfm
 
 __all__ += ["BetaGeo", "GammaGamma", "calibration_holdout", "clv", "clv_from_rfm", "rfm"]
 

@@ -32,8 +32,8 @@ fn inf_norm(g: &[f64]) -> f64 {
 
 /// Minimises `f` (returning value and gradient) from `x0` by BFGS on the inverse Hessian with a
 /// backtracking line search that keeps the objective finite. Stops when the largest gradient
-/// entry is below `gtol`, or when no step can lower the objective any more while the gradient
-/// is already below `sqrt(gtol)` (the limit of floating point).
+/// entry is below `gtol`, or when the objective stops moving (three steps in a row, or no step
+/// lowers it) while the gradient is already below `sqrt(gtol)` (the limit of floating point).
 ///
 /// # Errors
 /// [`CoreError::NotConverged`] when neither happens within `max_iter` iterations, or the
@@ -56,6 +56,7 @@ pub fn bfgs(
         return Err(not_converged(0, f64::INFINITY));
     }
     let mut h = identity(n);
+    let mut stalled = 0;
     for it in 0..max_iter {
         ctl.checkpoint()?;
         ctl.advance(1);
@@ -102,6 +103,21 @@ pub fn bfgs(
             }
             return Err(not_converged(it, gn));
         };
+        // Floating-point stagnation: the objective no longer moves although the gradient is
+        // already small; more iterations would only chase rounding noise.
+        if fx - fn_ <= 8.0 * f64::EPSILON * fx.abs().max(1.0) {
+            stalled += 1;
+        } else {
+            stalled = 0;
+        }
+        if stalled >= 3 && inf_norm(&gn_) < gtol.sqrt() {
+            return Ok(Minimum {
+                grad_norm: inf_norm(&gn_),
+                x: xn,
+                value: fn_,
+                iterations: it + 1,
+            });
+        }
         let s: Vec<f64> = xn.iter().zip(&x).map(|(a, b)| a - b).collect();
         let y: Vec<f64> = gn_.iter().zip(&g).map(|(a, b)| a - b).collect();
         let sy = dot(&s, &y);

@@ -51,6 +51,17 @@ def simulate_bgnbd(n, r, alpha, a, b, seed, t_range=(20.0, 60.0)):
     return pd.DataFrame({"frequency": x.astype(float), "recency": tx, "T": age})
 
 
+def simulate_spend(x, p, q, v, seed):
+    """Mean value of x purchases, each Gamma(p, nu), nu ~ Gamma(q, v) per customer (0 if x = 0)."""
+    rng = np.random.default_rng(seed)
+    x = np.asarray(x, dtype=float)
+    nu = rng.gamma(q, 1.0 / v, len(x))
+    m = np.zeros(len(x))
+    pos = x > 0
+    m[pos] = rng.gamma(p * x[pos], 1.0 / (nu[pos] * x[pos]))
+    return m
+
+
 @pytest.fixture(scope="module")
 def summary() -> pd.DataFrame:
     return pd.read_csv(_shared("cdnow_customers_summary.csv.gz"), index_col="ID")
@@ -73,7 +84,8 @@ def lifetimes_bg(summary):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return lt.BetaGeoFitter().fit(
-            summary["frequency"].to_numpy(), summary["recency"].to_numpy(),
+            summary["frequency"].to_numpy(),
+            summary["recency"].to_numpy(),
             summary["T"].to_numpy(),
         )
 
@@ -169,8 +181,12 @@ def test_extreme_customers_give_finite_numbers(bg):
     assert np.all(np.isfinite(bg.log_likelihoods(extreme)))
     # Fitting a table with such customers stays finite too.
     base = simulate_bgnbd(3000, 0.25, 4.0, 0.8, 2.5, seed=3)
-    model = BetaGeo().fit(pd.concat([base, extreme.iloc[:5]], ignore_index=True))
+    model = BetaGeo().fit(pd.concat([base, extreme.iloc[:4]], ignore_index=True))
     assert np.all(np.isfinite(model.params_)) and np.isfinite(model.log_likelihood_)
+    # 10^4 repeat purchases all at time 0 make the likelihood unbounded (alpha -> 0): the fit
+    # must fail cleanly, not return NaN.
+    with pytest.raises(ConvergenceError):
+        BetaGeo().fit(pd.concat([base, extreme.iloc[4:5]], ignore_index=True))
 
 
 def test_all_zero_frequencies_fit_or_fail_cleanly():
@@ -187,10 +203,20 @@ def test_all_zero_frequencies_fit_or_fail_cleanly():
 def test_gamma_gamma_reproduces_published_cdnow_estimates(with_money):
     rep = with_money[with_money["frequency"] > 0]
     gg = GammaGamma().fit(rep)
-    assert gg.params_.round(2).to_dict() == {"p": 6.25, "q": 3.74, "v": 15.44}
+    # Published: p = 6.25, q = 3.74, v = 15.44; the maximum is at v = 15.4477 (lifetimes too).
+    assert gg.params_.round(2)[["p", "q"]].to_dict() == {"p": 6.25, "q": 3.74}
+    assert abs(gg.params_["v"] - 15.44) < 0.01
     # Rows without repeat purchases are ignored by the fit.
     same = GammaGamma().fit(with_money)
     np.testing.assert_array_equal(same.params_.to_numpy(), gg.params_.to_numpy())
+
+
+def test_gamma_gamma_recovers_simulated_parameters():
+    x = simulate_bgnbd(40_000, 0.25, 4.0, 0.8, 2.5, seed=2)["frequency"]
+    m = simulate_spend(x, 6.0, 4.0, 15.0, seed=4)
+    gg = GammaGamma().fit(frequency=x, monetary_value=m)
+    z = (gg.params_.to_numpy() - [6.0, 4.0, 15.0]) / gg.standard_errors_.to_numpy()
+    assert np.all(np.abs(z) < 4), (gg.params_, gg.standard_errors_)
 
 
 def test_gamma_gamma_matches_lifetimes(with_money):
@@ -230,7 +256,7 @@ def test_fits_are_deterministic_across_thread_counts():
     data = simulate_bgnbd(30_000, 0.25, 4.0, 0.8, 2.5, seed=5)
     fits = [BetaGeo().fit(data, n_threads=k).params_.to_numpy() for k in (1, 2, 4)]
     assert all(np.array_equal(fits[0], f) for f in fits[1:])
-    money = data.assign(monetary_value=np.random.default_rng(1).gamma(6.0, 3.0, len(data)))
+    money = data.assign(monetary_value=simulate_spend(data["frequency"], 6.0, 4.0, 15.0, seed=1))
     ggs = [GammaGamma().fit(money, n_threads=k).params_.to_numpy() for k in (1, 4)]
     assert np.array_equal(ggs[0], ggs[1])
 
@@ -258,14 +284,22 @@ def test_fit_is_identical_with_rayon_num_threads_1_and_4(tmp_path):
 @pytest.mark.parametrize(
     ("kwargs", "match"),
     [
-        ({"frequency": [-1.0, 1.0], "recency": [0.0, 1.0], "T": [2.0, 2.0]},
-         r"'frequency': 1 rows are negative \(first at row 0\)"),
-        ({"frequency": [1.0, 1.0], "recency": [3.0, 1.0], "T": [2.0, 2.0]},
-         r"'recency': 1 rows exceed T"),
-        ({"frequency": [0.0, 1.0], "recency": [1.0, 1.0], "T": [2.0, 2.0]},
-         r"not 0 although frequency is 0"),
-        ({"frequency": [np.nan, 1.0], "recency": [0.0, 1.0], "T": [2.0, 2.0]},
-         r"'frequency': 1 rows are missing"),
+        (
+            {"frequency": [-1.0, 1.0], "recency": [0.0, 1.0], "T": [2.0, 2.0]},
+            r"'frequency': 1 rows are negative \(first at row 0\)",
+        ),
+        (
+            {"frequency": [1.0, 1.0], "recency": [3.0, 1.0], "T": [2.0, 2.0]},
+            r"'recency': 1 rows exceed T",
+        ),
+        (
+            {"frequency": [0.0, 1.0], "recency": [1.0, 1.0], "T": [2.0, 2.0]},
+            r"not 0 although frequency is 0",
+        ),
+        (
+            {"frequency": [np.nan, 1.0], "recency": [0.0, 1.0], "T": [2.0, 2.0]},
+            r"'frequency': 1 rows are missing",
+        ),
         ({"frequency": [1.0], "recency": [0.0, 1.0], "T": [2.0, 2.0]}, r"has 2 rows, expected 1"),
         ({"frequency": [1.0], "recency": [0.0]}, r"missing T"),
     ],

@@ -47,12 +47,13 @@ def _lifetimes_summary(df, **kw):
 
 @pytest.mark.parametrize("freq", ["W", "D"])
 def test_rfm_matches_lifetimes_on_cdnow(cdnow, freq):
-    ours = rfm(
-        cdnow, customer="customer_id", timestamp="date", amount="dollar_value", freq=freq
-    )
+    ours = rfm(cdnow, customer="customer_id", timestamp="date", amount="dollar_value", freq=freq)
     theirs = _lifetimes_summary(
-        cdnow, customer_id_col="customer_id", datetime_col="date",
-        monetary_value_col="dollar_value", freq=freq,
+        cdnow,
+        customer_id_col="customer_id",
+        datetime_col="date",
+        monetary_value_col="dollar_value",
+        freq=freq,
     ).sort_index()
     assert len(ours) == len(theirs) == 23570
     assert (ours.index.to_numpy() == theirs.index.to_numpy()).all()
@@ -67,12 +68,20 @@ def test_rfm_with_observation_end_matches_lifetimes_and_warns(cdnow):
     end = "1997-09-30"
     with pytest.warns(DataQualityWarning, match=r"rows after observation_end"):
         ours = rfm(
-            cdnow, customer="customer_id", timestamp="date", amount="dollar_value", freq="W",
+            cdnow,
+            customer="customer_id",
+            timestamp="date",
+            amount="dollar_value",
+            freq="W",
             observation_end=end,
         )
     theirs = _lifetimes_summary(
-        cdnow, customer_id_col="customer_id", datetime_col="date",
-        monetary_value_col="dollar_value", freq="W", observation_period_end=end,
+        cdnow,
+        customer_id_col="customer_id",
+        datetime_col="date",
+        monetary_value_col="dollar_value",
+        freq="W",
+        observation_period_end=end,
     ).sort_index()
     pd.testing.assert_frame_equal(
         ours, theirs.rename_axis("customer_id"), check_exact=False, rtol=1e-12
@@ -84,7 +93,10 @@ def test_rfm_reproduces_the_published_cdnow_summary():
     summary = pd.read_csv(_shared("cdnow_customers_summary.csv.gz"), index_col="ID")
     with pytest.warns(DataQualityWarning):
         ours = rfm(
-            sample, customer="customer_id_sample", timestamp="date", freq="D",
+            sample,
+            customer="customer_id_sample",
+            timestamp="date",
+            freq="D",
             observation_end="1997-09-30",
         )
     ours = ours.reindex(summary.index)
@@ -102,8 +114,13 @@ def test_calibration_holdout_matches_lifetimes(cdnow):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         theirs = utils.calibration_and_holdout_data(
-            cdnow, "customer_id", "date", calibration_period_end="1997-09-30",
-            observation_period_end="1998-06-30", freq="W", monetary_value_col="dollar_value",
+            cdnow,
+            "customer_id",
+            "date",
+            calibration_period_end="1997-09-30",
+            observation_period_end="1998-06-30",
+            freq="W",
+            monetary_value_col="dollar_value",
         ).sort_index()
     assert list(ours.columns) == list(theirs.columns)
     assert (ours.index.to_numpy() == theirs.index.to_numpy()).all()
@@ -116,8 +133,13 @@ def test_rfm_hand_worked_days_and_hours():
         {
             "customer": [7, 7, 7, 3, 7],
             "timestamp": pd.to_datetime(
-                ["2024-03-01 10:00", "2024-03-01 23:00", "2024-03-04 08:00",
-                 "2024-03-02 00:30", "2024-03-06 09:00"]
+                [
+                    "2024-03-01 10:00",
+                    "2024-03-01 23:00",
+                    "2024-03-04 08:00",
+                    "2024-03-02 00:30",
+                    "2024-03-06 09:00",
+                ]
             ),
             "amount": [1.0, 2.0, 4.0, 8.0, 16.0],
         }
@@ -127,7 +149,7 @@ def test_rfm_hand_worked_days_and_hours():
     assert d.loc[7].tolist() == [2.0, 5.0, 9.0, 10.0]  # periods 1, 4, 6; repeats 4 and 16
     assert d.loc[3].tolist() == [0.0, 0.0, 8.0, 0.0]
     h = rfm(tx, freq="H")
-    assert h.loc[7, "frequency"] == 4.0 and h.loc[7, "recency"] == 5 * 24 - 1
+    assert h.loc[7, "frequency"] == 3.0 and h.loc[7, "recency"] == 5 * 24 - 1
     assert "monetary_value" not in h.columns
 
 
@@ -161,7 +183,10 @@ def test_rfm_is_deterministic_across_thread_counts(cdnow):
         (lambda d: d.drop(columns="amount"), r"no column 'amount'"),
         (lambda d: d.assign(customer=[None, "a", "b"]), r"'customer': 1 row is missing"),
         (lambda d: d.assign(timestamp=[None, "2024-01-01", "2024-01-02"]), r"'timestamp': 1 row"),
-        (lambda d: d.assign(timestamp=["soon", "2024-01-01", "never"]), r"2 rows cannot be parsed"),
+        (
+            lambda d: d.assign(timestamp=["2024-01-01", "2024-02-30", "2024-02-31"]),
+            r"2 rows cannot be parsed",
+        ),
         (lambda d: d.assign(timestamp=[1, 2, 3]), r"holds numbers"),
         (lambda d: d.assign(amount=[1.0, -2.0, -1.0]), r"'amount': 2 rows are negative \(first at"),
         (lambda d: d.assign(amount=[1.0, np.nan, 1.0]), r"1 row is missing"),
