@@ -170,11 +170,15 @@ fn objective(g: &Grouped, lp: &[f64], scale: f64, pen: f64) -> (f64, Vec<f64>) {
 /// ```
 /// use socialcrm::control::Control;
 /// use socialcrm::value::bgnbd;
-/// let x = [2.0, 1.0, 0.0, 0.0, 1.0, 7.0];
-/// let tx = [30.4, 1.7, 0.0, 0.0, 20.0, 35.0];
-/// let t = [38.9, 38.9, 38.9, 30.0, 25.0, 36.0];
+/// // The first 24 customers of the CDNOW sample (weeks).
+/// let x = [2., 1., 0., 0., 0., 7., 1., 0., 2., 0., 5., 0., 0., 0., 0., 0., 10., 1., 3., 0., 2.,
+///     0., 0., 0.];
+/// let tx = [30.43, 1.71, 0., 0., 0., 29.43, 5., 0., 35.71, 0., 24.43, 0., 0., 0., 0., 0., 34.14,
+///     4.86, 28.29, 0., 14.57, 0., 0., 0.];
+/// let t: Vec<f64> = (0..24).map(|i| if i < 18 { 38.86 } else { 38.71 }).collect();
 /// let fit = bgnbd::fit(&x, &tx, &t, &bgnbd::FitConfig::default(), &Control::new()).unwrap();
 /// assert_eq!(fit.params.len(), 4);
+/// assert!(fit.params.iter().all(|p| p.is_finite() && *p > 0.0));
 /// ```
 pub fn fit(
     frequency: &[f64],
