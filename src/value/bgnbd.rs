@@ -6,7 +6,7 @@
 
 use super::grouped::{Grouped, chunked_sum, group_rows};
 use super::optimize::{self, Minimum};
-use super::special::{digamma, ln_gamma, ln_hyp2f1, log_add_exp, softplus};
+use super::special::{digamma, ln_gamma, ln_hyp2f1, softplus};
 use crate::control::Control;
 use crate::error::{CoreError, CoreResult};
 use rayon::prelude::*;
@@ -98,28 +98,42 @@ fn log_likelihood(g: &Grouped, p: [f64; 4], scale: f64) -> [f64; 5] {
             total[k + 1] += w * d[k];
         }
     }
-    // ln(e^A3 + [x > 0] e^A4) per distinct row.
+    // ln a - ln(b + x - 1) of A4, once per distinct x.
+    let ln_a = a.ln();
+    let a4_base: Vec<f64> =
+        g.xs.iter()
+            .map(|&x| {
+                if x > 0.0 {
+                    ln_a - (b + x - 1.0).ln()
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+    // ln(e^A3 + [x > 0] e^A4) per distinct row, as A3 + softplus(A4 - A3): two logarithms and
+    // one exponential per row; w4 = sigmoid(A4 - A3) is the weight of the A4 branch.
     let rows = chunked_sum(g.x.len(), |i| {
         let (x, tx, t, w) = (g.x[i], g.u[i] * scale, g.v[i] * scale, g.w[i]);
-        let (ln_at, ln_atx) = ((alpha + t).ln(), (alpha + tx).ln());
+        let ln_at = (alpha + t).ln();
         let a3 = -(r + x) * ln_at;
-        let a4 = if x > 0.0 {
-            a.ln() - (b + x - 1.0).ln() - (r + x) * ln_atx
+        if x <= 0.0 {
+            return [w * a3, -w * ln_at, -w * (r + x) / (alpha + t), 0.0, 0.0];
+        }
+        let ln_atx = (alpha + tx).ln();
+        let d = a4_base[g.group[i] as usize] - (r + x) * ln_atx - a3;
+        let e = (-d.abs()).exp();
+        let (l, w4) = if d > 0.0 {
+            (a3 + d + e.ln_1p(), 1.0 / (1.0 + e))
         } else {
-            f64::NEG_INFINITY
+            (a3 + e.ln_1p(), e / (1.0 + e))
         };
-        let l = log_add_exp(a3, a4);
-        let (w3, w4) = ((a3 - l).exp(), (a4 - l).exp());
+        let w3 = 1.0 - w4;
         [
             w * l,
             -w * (w3 * ln_at + w4 * ln_atx),
             -w * (r + x) * (w3 / (alpha + t) + w4 / (alpha + tx)),
             w * w4 / a,
-            if x > 0.0 {
-                -w * w4 / (b + x - 1.0)
-            } else {
-                0.0
-            },
+            -w * w4 / (b + x - 1.0),
         ]
     });
     for k in 0..5 {

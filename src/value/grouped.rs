@@ -59,10 +59,9 @@ pub fn group_rows(
             });
         }
     }
-    let mut order: Vec<u32> = (0..n as u32).collect();
-    let key = |i: u32| (x[i as usize], u[i as usize], v[i as usize]);
-    order.par_sort_unstable_by(|&i, &j| {
-        let (a, b) = (key(i), key(j));
+    // Sort the rows themselves (not indices into them): sequential memory access.
+    let mut keys: Vec<(f64, f64, f64)> = (0..n).map(|i| (x[i], u[i], v[i])).collect();
+    keys.par_sort_unstable_by(|a, b| {
         a.0.total_cmp(&b.0)
             .then(a.1.total_cmp(&b.1))
             .then(a.2.total_cmp(&b.2))
@@ -77,8 +76,7 @@ pub fn group_rows(
         xw: Vec::new(),
         total: n as f64,
     };
-    for &i in &order {
-        let (a, b, c) = key(i);
+    for &(a, b, c) in &keys {
         let same = |p: &[f64], q: f64| p.last().is_some_and(|l| l.to_bits() == q.to_bits());
         if same(&g.x, a) && same(&g.u, b) && same(&g.v, c) {
             if let Some(w) = g.w.last_mut() {

@@ -158,7 +158,9 @@ fn update_inverse_hessian(h: &mut [Vec<f64>], s: &[f64], y: &[f64], sy: f64) {
     }
 }
 
-/// Hessian of an objective at `x` by central differences of its analytic gradient, symmetrised.
+/// Hessian of an objective at `x` by forward differences of its analytic gradient `grad`
+/// (whose value at `x` is `g0`), symmetrised; relative accuracy about 1e-5, plenty for
+/// standard errors.
 ///
 /// # Errors
 /// Whatever `grad` returns.
@@ -167,20 +169,14 @@ pub fn hessian(
     x: &[f64],
 ) -> CoreResult<Vec<Vec<f64>>> {
     let n = x.len();
+    let g0 = grad(x)?;
     let mut cols = Vec::with_capacity(n);
     for j in 0..n {
-        let h = 1e-5 * (1.0 + x[j].abs());
+        let h = 1e-6 * (1.0 + x[j].abs());
         let mut up = x.to_vec();
         up[j] += h;
-        let mut down = x.to_vec();
-        down[j] -= h;
         let gu = grad(&up)?;
-        let gd = grad(&down)?;
-        cols.push(
-            (0..n)
-                .map(|i| (gu[i] - gd[i]) / (2.0 * h))
-                .collect::<Vec<f64>>(),
-        );
+        cols.push((0..n).map(|i| (gu[i] - g0[i]) / h).collect::<Vec<f64>>());
     }
     Ok((0..n)
         .map(|i| (0..n).map(|j| 0.5 * (cols[j][i] + cols[i][j])).collect())
@@ -254,9 +250,9 @@ mod tests {
         // f = x'Ax / 2 with A = [[2, 1], [1, 3]]
         let grad = |x: &[f64]| Ok(vec![2.0 * x[0] + x[1], x[0] + 3.0 * x[1]]);
         let h = hessian(grad, &[0.3, -0.2]).unwrap();
-        assert!((h[0][0] - 2.0).abs() < 1e-8 && (h[0][1] - 1.0).abs() < 1e-8);
+        assert!((h[0][0] - 2.0).abs() < 1e-6 && (h[0][1] - 1.0).abs() < 1e-6);
         let inv = invert(&h).unwrap();
-        assert!((inv[0][0] - 0.6).abs() < 1e-8 && (inv[1][1] - 0.4).abs() < 1e-8);
+        assert!((inv[0][0] - 0.6).abs() < 1e-6 && (inv[1][1] - 0.4).abs() < 1e-6);
         assert!(invert(&[vec![1.0, 2.0], vec![2.0, 4.0]]).is_none());
     }
 }
