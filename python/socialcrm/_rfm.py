@@ -95,9 +95,12 @@ class _Log:
     def end_ns(self, value: Any, name: str) -> int:
         return int(self.ns.max()) if value is None else _scalar_ns(value, name, self.tz)
 
-    def keep_until(self, end_period: int, freq: str, name: str) -> np.ndarray:
-        """Mask of rows in periods up to ``end_period``; warns with the count of the others."""
-        keep = periods_of(self.ns, freq) <= end_period
+    def keep_until(self, periods: np.ndarray, end_period: int, name: str) -> np.ndarray | None:
+        """Mask of rows in periods up to ``end_period`` (None: all rows); warns with the count
+        of the others."""
+        keep = periods <= end_period
+        if keep.all():
+            return None
         dropped = int((~keep).sum())
         if dropped:
             first = int(np.flatnonzero(~keep)[0])
@@ -218,12 +221,14 @@ def rfm(
     threads = _checks.n_threads(n_threads)
     log = _Log(transactions, customer, timestamp, amount)
     end = int(periods_of(np.array([log.end_ns(observation_end, "observation_end")]), freq)[0])
-    keep = log.keep_until(end, freq, "observation_end")
-    [codes], nodes = _tables.code_ids([log.ids[keep]])
-    amounts = log.amounts[keep] if log.amounts is not None else None
-    f, r, t, m, _ = _summarize(
-        codes, periods_of(log.ns[keep], freq), amounts, len(nodes), end, threads
-    )
+    periods = periods_of(log.ns, freq)
+    keep = log.keep_until(periods, end, "observation_end")
+    ids, amounts = log.ids, log.amounts
+    if keep is not None:
+        ids, periods = ids[keep], periods[keep]
+        amounts = amounts[keep] if amounts is not None else None
+    [codes], nodes = _tables.code_ids([ids])
+    f, r, t, m, _ = _summarize(codes, periods, amounts, len(nodes), end, threads)
     out = pd.DataFrame({"frequency": f, "recency": r, "T": t}, index=nodes)
     if amounts is not None:
         out["monetary_value"] = m
