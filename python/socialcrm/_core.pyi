@@ -8,6 +8,9 @@ __all__ = [
     "CsrGraph",
     "attribute_influence",
     "betweenness",
+    "bgnbd_expected_new",
+    "bgnbd_fit",
+    "bgnbd_predict",
     "build_graph",
     "check_config",
     "check_panic_handling",
@@ -21,6 +24,7 @@ __all__ = [
     "edge_slots",
     "edge_table",
     "eigenvector",
+    "gamma_gamma_fit",
     "graph_stats",
     "harmonic",
     "hits",
@@ -32,6 +36,7 @@ __all__ = [
     "louvain",
     "maximize",
     "pagerank",
+    "rfm_summary",
     "sampled_betweenness",
     "spectral_radius",
     "spread",
@@ -303,6 +308,46 @@ def community_profile(
 ) -> tuple[_U64, _F64, _F64, _U64, _F64, _F64, _F64, _F64]: ...
 
 # -- purchase value --
+
+def rfm_summary(
+    codes: _U32,
+    periods: _I64,
+    n_customers: int,
+    end: int,
+    *,
+    amounts: _F64 | None = None,
+    n_threads: int | None = None,
+) -> tuple[_F64, _F64, _F64, _F64, _F64]: ...
+def bgnbd_fit(
+    frequency: _F64,
+    recency: _F64,
+    T: _F64,
+    *,
+    penalizer_coef: float = 0.0,
+    max_iter: int = 1000,
+    n_threads: int | None = None,
+    progress: Callable[[int, int], object] | None = None,
+) -> tuple[_F64, float, _F64 | None, int, float, int]: ...
+def gamma_gamma_fit(
+    frequency: _F64,
+    monetary_value: _F64,
+    *,
+    penalizer_coef: float = 0.0,
+    max_iter: int = 1000,
+    n_threads: int | None = None,
+    progress: Callable[[int, int], object] | None = None,
+) -> tuple[_F64, float, _F64 | None, int, float, int]: ...
+def bgnbd_predict(
+    params: _F64,
+    what: str,
+    frequency: _F64,
+    recency: _F64,
+    T: _F64,
+    *,
+    t: float = 0.0,
+    n_threads: int | None = None,
+) -> _F64: ...
+def bgnbd_expected_new(params: _F64, t: _F64) -> _F64: ...
 
 # -- co-creation value --
 def attribute_influence(

@@ -53,6 +53,10 @@ mod _core {
     use super::community::{community_profile, community_roles};
 
     // -- purchase value --
+    #[pymodule_export]
+    use super::value::{
+        bgnbd_expected_new, bgnbd_fit, bgnbd_predict, gamma_gamma_fit, rfm_summary,
+    };
 
     // -- co-creation value --
     #[pymodule_export]
