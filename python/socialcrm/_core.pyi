@@ -8,23 +8,35 @@ __all__ = [
     "CsrGraph",
     "attribute_influence",
     "betweenness",
+    "bgnbd_expected_new",
+    "bgnbd_fit",
+    "bgnbd_predict",
     "build_graph",
     "check_config",
     "check_panic_handling",
     "code_strings",
+    "community_profile",
+    "community_quality",
+    "community_roles",
+    "community_stats",
     "default_config",
     "degree",
     "edge_slots",
     "edge_table",
     "eigenvector",
+    "gamma_gamma_fit",
     "graph_stats",
     "harmonic",
     "hits",
     "induced_subgraph",
     "katz",
     "kcore",
+    "label_propagation",
+    "leiden",
+    "louvain",
     "maximize",
     "pagerank",
+    "rfm_summary",
     "sampled_betweenness",
     "spectral_radius",
     "spread",
@@ -218,12 +230,124 @@ def default_config() -> str: ...
 def check_config(text: str) -> str: ...
 
 # -- community detection --
+_Found = tuple[_U32, npt.NDArray[np.uint32], float, int]
+
+def leiden(
+    g: CsrGraph,
+    *,
+    objective: str = "modularity",
+    resolution: float = 1.0,
+    weight: str = "weight",
+    directed: bool = True,
+    seed: int = 0,
+    n_iterations: int = ...,  # -1 (pyo3 renders negative defaults as ...)
+    theta: float = 0.01,
+    initial: _U32 | None = None,
+    n_threads: int | None = None,
+    progress: Callable[[int, int], object] | None = None,
+) -> _Found: ...
+def louvain(
+    g: CsrGraph,
+    *,
+    resolution: float = 1.0,
+    weight: str = "weight",
+    directed: bool = True,
+    seed: int = 0,
+    n_iterations: int = 1,
+    n_threads: int | None = None,
+    progress: Callable[[int, int], object] | None = None,
+) -> _Found: ...
+def label_propagation(
+    g: CsrGraph,
+    *,
+    weight: str = "weight",
+    seed: int = 0,
+    max_iter: int = 100,
+    n_threads: int | None = None,
+    progress: Callable[[int, int], object] | None = None,
+) -> _Found: ...
 
 # -- community evaluation --
+def community_quality(
+    g: CsrGraph,
+    membership: _U32,
+    *,
+    objective: str = "modularity",
+    resolution: float = 1.0,
+    weight: str = "weight",
+    directed: bool = True,
+    n_threads: int | None = None,
+) -> float: ...
+def community_stats(
+    g: CsrGraph,
+    membership: _U32,
+    *,
+    weight: str = "weight",
+    n_threads: int | None = None,
+) -> tuple[_F64, _F64, float]: ...
 
 # -- community roles and profiles --
+def community_roles(
+    g: CsrGraph,
+    membership: _U32,
+    n_communities: int,
+    *,
+    weight: str = "none",
+    direction: str = "all",
+    n_threads: int | None = None,
+    progress: Callable[[int, int], object] | None = None,
+) -> tuple[_F64, _F64, _F64, _F64, npt.NDArray[np.uint8]]: ...
+def community_profile(
+    g: CsrGraph,
+    membership: _U32,
+    n_communities: int,
+    *,
+    weight: str = "weight",
+    n_threads: int | None = None,
+    progress: Callable[[int, int], object] | None = None,
+) -> tuple[_U64, _F64, _F64, _U64, _F64, _F64, _F64, _F64]: ...
 
 # -- purchase value --
+
+def rfm_summary(
+    codes: _U32,
+    periods: _I64,
+    n_customers: int,
+    end: int,
+    *,
+    amounts: _F64 | None = None,
+    n_threads: int | None = None,
+) -> tuple[_F64, _F64, _F64, _F64, _F64]: ...
+def bgnbd_fit(
+    frequency: _F64,
+    recency: _F64,
+    T: _F64,
+    *,
+    penalizer_coef: float = 0.0,
+    max_iter: int = 1000,
+    n_threads: int | None = None,
+    progress: Callable[[int, int], object] | None = None,
+) -> tuple[_F64, float, _F64 | None, int, float, int]: ...
+def gamma_gamma_fit(
+    frequency: _F64,
+    monetary_value: _F64,
+    *,
+    penalizer_coef: float = 0.0,
+    max_iter: int = 1000,
+    n_threads: int | None = None,
+    progress: Callable[[int, int], object] | None = None,
+) -> tuple[_F64, float, _F64 | None, int, float, int]: ...
+def bgnbd_predict(
+    params: _F64,
+    what: str,
+    frequency: _F64,
+    recency: _F64,
+    T: _F64,
+    *,
+    t: float = 0.0,
+    n_threads: int | None = None,
+) -> _F64: ...
+def bgnbd_expected_new(params: _F64, t: _F64) -> _F64: ...
 
 # -- co-creation value --
 def attribute_influence(

@@ -10,7 +10,36 @@ from __future__ import annotations
 __all__: list[str] = []
 
 # -- detection: leiden, louvain, label_propagation, resolution_profile, Partition --
+from ._detection import label_propagation, leiden, louvain, resolution_profile
+from ._partition import Partition
+
+__all__ += ["Partition", "label_propagation", "leiden", "louvain", "resolution_profile"]
 
 # -- evaluation: modularity, conductance, coverage, nmi, ari, variation_of_information --
+from ._evaluation import (  # noqa: E402
+    ari,
+    conductance,
+    coverage,
+    modularity,
+    nmi,
+    variation_of_information,
+)
+
+__all__ += ["ari", "conductance", "coverage", "modularity", "nmi", "variation_of_information"]
 
 # -- roles, memberships, tracking, profiles --
+from ._memberships import Memberships, from_memberships  # noqa: E402
+from ._profile import profile  # noqa: E402
+from ._roles import ROLE_LABELS, roles  # noqa: E402
+from ._tracking import Tracking, leiden_over_time, track  # noqa: E402
+
+__all__ += [
+    "ROLE_LABELS",
+    "Memberships",
+    "Tracking",
+    "from_memberships",
+    "leiden_over_time",
+    "profile",
+    "roles",
+    "track",
+]

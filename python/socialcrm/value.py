@@ -9,6 +9,11 @@ from __future__ import annotations
 __all__: list[str] = []
 
 # -- purchase value: rfm, calibration_holdout, BetaGeo, GammaGamma, ParetoNBD, clv --
+from ._btyd import BetaGeo, GammaGamma
+from ._clv import clv, clv_from_rfm
+from ._rfm import calibration_holdout, rfm
+
+__all__ += ["BetaGeo", "GammaGamma", "calibration_holdout", "clv", "clv_from_rfm", "rfm"]
 
 # -- co-creation: referral_value, influencer_value, peer_support, ideation, knowledge_value,
 #    community_health, company_centrality, engagement_value --

@@ -41,12 +41,22 @@ mod _core {
     use super::config::{check_config, default_config};
 
     // -- community detection --
+    #[pymodule_export]
+    use super::community::{label_propagation, leiden, louvain};
 
     // -- community evaluation --
+    #[pymodule_export]
+    use super::community::{community_quality, community_stats};
 
     // -- community roles and profiles --
+    #[pymodule_export]
+    use super::community::{community_profile, community_roles};
 
     // -- purchase value --
+    #[pymodule_export]
+    use super::value::{
+        bgnbd_expected_new, bgnbd_fit, bgnbd_predict, gamma_gamma_fit, rfm_summary,
+    };
 
     // -- co-creation value --
     #[pymodule_export]

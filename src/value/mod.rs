@@ -1,6 +1,12 @@
 //! Customer value: purchase value (CLV) and value co-created with other customers.
 
 // -- purchase value: BG/NBD, Gamma-Gamma, Pareto/NBD fitted by maximum likelihood --
+pub mod bgnbd;
+pub mod gamma_gamma;
+mod grouped;
+pub mod optimize;
+pub mod rfm;
+pub mod special;
 
 // -- co-creation: peer support, ideas, referrals, influence value --
 mod attribution;

@@ -1,0 +1,359 @@
+//! The working graph of the community algorithms: a symmetric CSR without self entries, each
+//! node's internal (self-loop) weight and its two null-model weights, built from a customer
+//! graph and collapsed level by level (one node per community).
+
+use super::quality::Objective;
+use crate::control::Control;
+use crate::error::CoreResult;
+use crate::graph::{EdgeWeight, Graph};
+use crate::parallel::{WORK_CHUNKS, balanced_bounds};
+use rayon::prelude::*;
+
+/// Symmetric weighted adjacency with per-node null-model weights.
+///
+/// For a pair `{u, v}`, `u != v`, both rows hold the same weight `w_uv` (for a directed graph
+/// `A_uv + A_vu`); `self_w[u]` is the weight inside `u` counted once (a self-loop, or on an
+/// aggregated graph the weight inside the community). The quality of a partition is
+/// `H = sum_c (E_c - scale * A_c * B_c)` with `E_c` the weight inside `c` and `A_c`, `B_c` the
+/// sums of `a`, `b` over `c` (see [`super::quality`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct WorkGraph {
+    pub offsets: Vec<usize>,
+    pub targets: Vec<u32>,
+    pub weights: Vec<f64>,
+    pub self_w: Vec<f64>,
+    pub a: Vec<f64>,
+    pub b: Vec<f64>,
+}
+
+/// One chunk of rows built in parallel: targets, weights, row lengths, and per-node extras.
+type Rows = (Vec<u32>, Vec<f64>, Vec<usize>, Vec<[f64; 3]>);
+
+impl WorkGraph {
+    pub fn n(&self) -> usize {
+        self.self_w.len()
+    }
+
+    pub fn row(&self, u: usize) -> (&[u32], &[f64]) {
+        let r = self.offsets[u]..self.offsets[u + 1];
+        (&self.targets[r.clone()], &self.weights[r])
+    }
+
+    /// Total edge weight `m` (each pair once, self weight once), summed in node order.
+    pub fn total_weight(&self) -> f64 {
+        let per_node: Vec<f64> = (0..self.n())
+            .into_par_iter()
+            .map(|u| {
+                let (t, w) = self.row(u);
+                let mut s = self.self_w[u];
+                for (&v, &x) in t.iter().zip(w) {
+                    if (v as usize) > u {
+                        s += x;
+                    }
+                }
+                s
+            })
+            .collect();
+        crate::parallel::stable_sum(&per_node)
+    }
+
+    fn from_rows(chunks: Vec<Rows>, n: usize) -> Self {
+        let n_slots = chunks.iter().map(|c| c.0.len()).sum();
+        let mut g = WorkGraph {
+            offsets: Vec::with_capacity(n + 1),
+            targets: Vec::with_capacity(n_slots),
+            weights: Vec::with_capacity(n_slots),
+            self_w: Vec::with_capacity(n),
+            a: Vec::with_capacity(n),
+            b: Vec::with_capacity(n),
+        };
+        g.offsets.push(0);
+        for (t, w, lens, extra) in chunks {
+            g.targets.extend_from_slice(&t);
+            g.weights.extend_from_slice(&w);
+            for (len, [s, a, b]) in lens.into_iter().zip(extra) {
+                let last = *g.offsets.last().unwrap_or(&0);
+                g.offsets.push(last + len);
+                g.self_w.push(s);
+                g.a.push(a);
+                g.b.push(b);
+            }
+        }
+        g
+    }
+}
+
+/// The working graph of `g` under `weight`: the directed view (`directed`, only for a directed
+/// graph) keeps out- and in-strengths as the null-model weights, the undirected view adds the
+/// two directions of each pair. For modularity `a = b = k/2` (undirected) or `a = k_out`,
+/// `b = k_in` (directed); for CPM `a = b = 1`.
+pub(crate) fn from_graph(
+    g: &Graph,
+    weight: EdgeWeight,
+    directed: bool,
+    objective: Objective,
+    ctl: &Control,
+) -> CoreResult<WorkGraph> {
+    let w = g.edge_weights(weight)?;
+    let n = g.n_nodes();
+    let wt = |slot: usize| w.map_or(1.0, |w| w[slot]);
+    // Work per node: its out- and in-lists.
+    let mut cost = Vec::with_capacity(n + 1);
+    cost.push(0usize);
+    for u in 0..n {
+        let extra = if g.is_directed() {
+            g.in_neighbors(u).0.len()
+        } else {
+            0
+        };
+        cost.push(cost[u] + g.out_range(u).len() + extra + 1);
+    }
+    let bounds = balanced_bounds(&cost, WORK_CHUNKS);
+    let chunks: Vec<Rows> = bounds
+        .par_windows(2)
+        .map(|r| {
+            let mut rows: Rows = Default::default();
+            for u in r[0]..r[1] {
+                let before = rows.0.len();
+                let (s, k_out, k_in) = node_row(g, u, &wt, &mut rows.0, &mut rows.1);
+                rows.2.push(rows.0.len() - before);
+                let (a, b) = match (objective, directed && g.is_directed()) {
+                    (Objective::Cpm, _) => (1.0, 1.0),
+                    (Objective::Modularity, true) => (k_out, k_in),
+                    (Objective::Modularity, false) => {
+                        let half = (k_out + k_in) * 0.5;
+                        (half, half)
+                    }
+                };
+                rows.3.push([s, a, b]);
+            }
+            rows
+        })
+        .collect();
+    ctl.checkpoint()?;
+    Ok(WorkGraph::from_rows(chunks, n))
+}
+
+/// Appends `u`'s symmetric row; returns (self weight, out-strength, in-strength), where for an
+/// undirected graph both strengths are half the degree `k_u` (a self-loop counted twice).
+fn node_row(
+    g: &Graph,
+    u: usize,
+    wt: &impl Fn(usize) -> f64,
+    targets: &mut Vec<u32>,
+    weights: &mut Vec<f64>,
+) -> (f64, f64, f64) {
+    let out = g.out_neighbors(u);
+    let r = g.out_range(u);
+    let mut self_w = 0.0;
+    let mut k_out = 0.0;
+    if !g.is_directed() {
+        for (i, &v) in out.iter().enumerate() {
+            let x = wt(r.start + i);
+            k_out += x;
+            if v as usize == u {
+                self_w += x;
+                k_out += x;
+            } else {
+                targets.push(v);
+                weights.push(x);
+            }
+        }
+        // Half the degree each way, so that k_out + k_in is the degree in both cases.
+        return (self_w, k_out * 0.5, k_out * 0.5);
+    }
+    // Directed: merge the sorted out- and in-lists, adding the two directions of a pair.
+    let (inn, slots) = g.in_neighbors(u);
+    let mut k_in = 0.0;
+    let (mut i, mut j) = (0, 0);
+    while i < out.len() || j < inn.len() {
+        let vo = out.get(i).copied().unwrap_or(u32::MAX);
+        let vi = inn.get(j).copied().unwrap_or(u32::MAX);
+        let v = vo.min(vi);
+        let mut x = 0.0;
+        if vo == v {
+            let y = wt(r.start + i);
+            k_out += y;
+            x += y;
+            i += 1;
+        }
+        if vi == v {
+            let y = wt(slots.get(j));
+            k_in += y;
+            if v as usize != u {
+                x += y;
+            }
+            j += 1;
+        }
+        if v as usize == u {
+            self_w += x;
+        } else {
+            targets.push(v);
+            weights.push(x);
+        }
+    }
+    (self_w, k_out, k_in)
+}
+
+/// Nodes grouped by community: `(offsets, nodes)`, members in increasing order.
+pub(crate) fn group(comm: &[u32], k: usize) -> (Vec<usize>, Vec<u32>) {
+    let mut offsets = vec![0usize; k + 1];
+    for &c in comm {
+        offsets[c as usize + 1] += 1;
+    }
+    for c in 0..k {
+        offsets[c + 1] += offsets[c];
+    }
+    let mut fill = offsets.clone();
+    let mut nodes = vec![0u32; comm.len()];
+    for (v, &c) in comm.iter().enumerate() {
+        nodes[fill[c as usize]] = v as u32;
+        fill[c as usize] += 1;
+    }
+    (offsets, nodes)
+}
+
+/// Collapses `g` by `comm` (communities `0..k`): one node per community, pair weights summed,
+/// the weight inside a community becomes its self weight, `a` and `b` add up. Rows are built in
+/// parallel over fixed chunks of communities, each in a fixed order, so the result does not
+/// depend on the thread count.
+pub(crate) fn aggregate(g: &WorkGraph, comm: &[u32], k: usize) -> WorkGraph {
+    let (c_off, members) = group(comm, k);
+    let mut cost = Vec::with_capacity(k + 1);
+    cost.push(0usize);
+    for c in 0..k {
+        let work: usize = members[c_off[c]..c_off[c + 1]]
+            .iter()
+            .map(|&v| g.offsets[v as usize + 1] - g.offsets[v as usize] + 1)
+            .sum();
+        cost.push(cost[c] + work);
+    }
+    let bounds = balanced_bounds(&cost, WORK_CHUNKS);
+    let chunks: Vec<Rows> = bounds
+        .par_windows(2)
+        .map_init(
+            || (vec![0.0f64; k], Vec::<u32>::new()),
+            |(buf, touched), r| {
+                let mut rows: Rows = Default::default();
+                for c in r[0]..r[1] {
+                    let (mut s, mut a, mut b) = (0.0, 0.0, 0.0);
+                    for &v in &members[c_off[c]..c_off[c + 1]] {
+                        let v = v as usize;
+                        s += g.self_w[v];
+                        a += g.a[v];
+                        b += g.b[v];
+                        let (t, w) = g.row(v);
+                        for (&u, &x) in t.iter().zip(w) {
+                            let d = comm[u as usize] as usize;
+                            if d == c {
+                                if (u as usize) > v {
+                                    s += x;
+                                }
+                            } else {
+                                if buf[d] == 0.0 {
+                                    touched.push(d as u32);
+                                }
+                                buf[d] += x;
+                            }
+                        }
+                    }
+                    let before = rows.0.len();
+                    for &d in touched.iter() {
+                        let x = buf[d as usize];
+                        if x != 0.0 {
+                            rows.0.push(d);
+                            rows.1.push(x);
+                            buf[d as usize] = 0.0;
+                        }
+                    }
+                    touched.clear();
+                    rows.2.push(rows.0.len() - before);
+                    rows.3.push([s, a, b]);
+                }
+                rows
+            },
+        )
+        .collect();
+    WorkGraph::from_rows(chunks, k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::test_graph;
+
+    #[test]
+    fn undirected_rows_split_off_self_loops() {
+        // 0-1 (2), 1-1 (3), 1-2 (4)
+        let g = test_graph(&[0, 1, 1], &[1, 1, 2], Some(&[2.0, 3.0, 4.0]), 3, false);
+        let wg = from_graph(
+            &g,
+            EdgeWeight::Summed,
+            false,
+            Objective::Modularity,
+            &Control::new(),
+        )
+        .unwrap();
+        assert_eq!(wg.row(1), (&[0u32, 2][..], &[2.0, 4.0][..]));
+        assert_eq!(wg.self_w, vec![0.0, 3.0, 0.0]);
+        // k = (2, 2 + 6 + 4, 4); a = b = k / 2
+        assert_eq!(wg.a, vec![1.0, 6.0, 2.0]);
+        assert_eq!(wg.total_weight(), 9.0);
+    }
+
+    #[test]
+    fn directed_rows_add_both_directions() {
+        // 0->1 (1), 1->0 (2), 1->1 (5), 2->1 (4)
+        let g = test_graph(
+            &[0, 1, 1, 2],
+            &[1, 0, 1, 1],
+            Some(&[1.0, 2.0, 5.0, 4.0]),
+            3,
+            true,
+        );
+        let wg = from_graph(
+            &g,
+            EdgeWeight::Summed,
+            true,
+            Objective::Modularity,
+            &Control::new(),
+        )
+        .unwrap();
+        assert_eq!(wg.row(0), (&[1u32][..], &[3.0][..]));
+        assert_eq!(wg.row(1), (&[0u32, 2][..], &[3.0, 4.0][..]));
+        assert_eq!(wg.self_w, vec![0.0, 5.0, 0.0]);
+        assert_eq!(
+            (wg.a.clone(), wg.b.clone()),
+            (vec![1.0, 7.0, 4.0], vec![2.0, 10.0, 0.0])
+        );
+        let und = from_graph(
+            &g,
+            EdgeWeight::Summed,
+            false,
+            Objective::Modularity,
+            &Control::new(),
+        )
+        .unwrap();
+        assert_eq!(und.a, vec![1.5, 8.5, 2.0]);
+        assert_eq!(und.total_weight(), 12.0);
+    }
+
+    #[test]
+    fn aggregate_moves_inside_weight_to_self() {
+        // path 0-1-2-3, weights 1, 2, 3; communities {0,1}, {2,3}
+        let g = test_graph(&[0, 1, 2], &[1, 2, 3], Some(&[1.0, 2.0, 3.0]), 4, false);
+        let wg = from_graph(
+            &g,
+            EdgeWeight::Summed,
+            false,
+            Objective::Modularity,
+            &Control::new(),
+        )
+        .unwrap();
+        let agg = aggregate(&wg, &[0, 0, 1, 1], 2);
+        assert_eq!(agg.self_w, vec![1.0, 3.0]);
+        assert_eq!(agg.row(0), (&[1u32][..], &[2.0][..]));
+        assert_eq!(agg.a, vec![2.0, 4.0]);
+        assert_eq!(agg.total_weight(), wg.total_weight());
+    }
+}

@@ -1,0 +1,189 @@
+//! Queue-based fast local moving (Traag, Waltman & van Eck 2019, Algorithm A.2 `MoveNodesFast`;
+//! also the local moving phase of Louvain here): every node starts in a queue in random order;
+//! a node moves to the neighbouring community with the largest strictly positive gain, and its
+//! neighbours outside that community re-enter the queue.
+
+use super::aggregate::WorkGraph;
+use crate::control::Control;
+use crate::error::CoreResult;
+use crate::rng::Rng;
+use rand::seq::SliceRandom;
+use std::collections::VecDeque;
+
+/// Scratch for accumulating a node's weight to each neighbouring community: a dense buffer
+/// plus the list of entries touched, so that clearing costs only what was used.
+pub(crate) struct NeighborWeights {
+    pub buf: Vec<f64>,
+    pub touched: Vec<u32>,
+    pub seen: Vec<bool>,
+}
+
+impl NeighborWeights {
+    pub fn new(n: usize) -> Self {
+        Self {
+            buf: vec![0.0; n],
+            touched: Vec::new(),
+            seen: vec![false; n],
+        }
+    }
+
+    #[inline]
+    pub fn add(&mut self, c: u32, w: f64) {
+        let i = c as usize;
+        if !self.seen[i] {
+            self.seen[i] = true;
+            self.touched.push(c);
+        }
+        self.buf[i] += w;
+    }
+
+    #[inline]
+    pub fn clear(&mut self) {
+        for &c in &self.touched {
+            self.buf[c as usize] = 0.0;
+            self.seen[c as usize] = false;
+        }
+        self.touched.clear();
+    }
+}
+
+/// Moves nodes of `g` between communities `comm` (codes `< n`) until no move improves
+/// `H = sum_c (E_c - scale A_c B_c)`. Returns whether any node moved.
+pub(crate) fn move_nodes(
+    g: &WorkGraph,
+    comm: &mut [u32],
+    scale: f64,
+    rng: &mut Rng,
+    ctl: &Control,
+) -> CoreResult<bool> {
+    let n = g.n();
+    let mut ca = vec![0.0; n];
+    let mut cb = vec![0.0; n];
+    let mut size = vec![0u32; n];
+    for (v, &c) in comm.iter().enumerate() {
+        let c = c as usize;
+        ca[c] += g.a[v];
+        cb[c] += g.b[v];
+        size[c] += 1;
+    }
+    let mut empty: Vec<u32> = (0..n as u32)
+        .rev()
+        .filter(|&c| size[c as usize] == 0)
+        .collect();
+    let mut order: Vec<u32> = (0..n as u32).collect();
+    order.shuffle(rng);
+    let mut queue: VecDeque<u32> = order.into();
+    let mut queued = vec![true; n];
+    let mut nw = NeighborWeights::new(n);
+    let mut moved = false;
+    let mut steps = 0usize;
+    while let Some(v) = queue.pop_front() {
+        steps += 1;
+        if steps & 0xFFFF == 0 {
+            ctl.checkpoint()?;
+        }
+        let v = v as usize;
+        queued[v] = false;
+        let (t, w) = g.row(v);
+        for (&u, &x) in t.iter().zip(w) {
+            nw.add(comm[u as usize], x);
+        }
+        let old = comm[v];
+        let (av, bv) = (g.a[v], g.b[v]);
+        ca[old as usize] -= av;
+        cb[old as usize] -= bv;
+        let gain = |c: usize, wc: f64| wc - scale * (av * cb[c] + bv * ca[c]);
+        let mut best = old;
+        let mut best_gain = gain(old as usize, nw.buf[old as usize]);
+        for &c in &nw.touched {
+            let gc = gain(c as usize, nw.buf[c as usize]);
+            if gc > best_gain {
+                best_gain = gc;
+                best = c;
+            }
+        }
+        // An empty community has gain 0: better when every other choice loses.
+        if best_gain < 0.0 && size[old as usize] > 1 {
+            if let Some(&e) = empty.last() {
+                best = e;
+                empty.pop();
+            }
+        }
+        nw.clear();
+        ca[best as usize] += av;
+        cb[best as usize] += bv;
+        if best != old {
+            moved = true;
+            size[old as usize] -= 1;
+            if size[old as usize] == 0 {
+                empty.push(old);
+            }
+            size[best as usize] += 1;
+            comm[v] = best;
+            for &u in t {
+                let u = u as usize;
+                if !queued[u] && comm[u] != best {
+                    queued[u] = true;
+                    queue.push_back(u as u32);
+                }
+            }
+        }
+    }
+    Ok(moved)
+}
+
+/// Renumbers `comm` in place to `0..k` in order of first appearance; returns `k`.
+pub(crate) fn renumber(comm: &mut [u32]) -> usize {
+    let n = comm.iter().map(|&c| c as usize + 1).max().unwrap_or(0);
+    let mut map = vec![u32::MAX; n];
+    let mut k = 0u32;
+    for c in comm.iter_mut() {
+        let slot = &mut map[*c as usize];
+        if *slot == u32::MAX {
+            *slot = k;
+            k += 1;
+        }
+        *c = *slot;
+    }
+    k as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::community::aggregate::from_graph;
+    use crate::community::quality::Objective;
+    use crate::graph::{EdgeWeight, test_graph};
+
+    #[test]
+    fn two_triangles_split_at_the_bridge() {
+        let g = test_graph(
+            &[0, 1, 2, 3, 4, 5, 2],
+            &[1, 2, 0, 4, 5, 3, 3],
+            None,
+            6,
+            false,
+        );
+        let wg = from_graph(
+            &g,
+            EdgeWeight::Unit,
+            false,
+            Objective::Modularity,
+            &Control::new(),
+        )
+        .unwrap();
+        let mut comm: Vec<u32> = (0..6).collect();
+        let mut rng = crate::rng::stream(1, 0);
+        let moved = move_nodes(&wg, &mut comm, 1.0 / 7.0, &mut rng, &Control::new()).unwrap();
+        assert!(moved);
+        renumber(&mut comm);
+        assert_eq!(comm, vec![0, 0, 0, 1, 1, 1]);
+    }
+
+    #[test]
+    fn renumber_keeps_first_appearance_order() {
+        let mut c = vec![5, 2, 5, 0];
+        assert_eq!(renumber(&mut c), 3);
+        assert_eq!(c, vec![0, 1, 0, 2]);
+    }
+}

@@ -1,0 +1,249 @@
+//! Leiden refinement (Traag, Waltman & van Eck 2019, Algorithm A.2 `RefinePartition` and
+//! `MergeNodesSubset`): inside each community `S` of the partition, start from singletons and
+//! visit the well-connected nodes in random order; a node still alone joins a well-connected
+//! sub-community `C` of `S` with probability proportional to `exp(dH / theta)` over the moves
+//! with `dH >= 0` (staying alone included). Every sub-community is connected by construction.
+//!
+//! Communities are independent, so they are refined in parallel; community `c` draws from its
+//! own stream `rng::stream(seed, c)`, which keeps the result independent of the thread count.
+
+use super::aggregate::{WorkGraph, group};
+use crate::parallel::{WORK_CHUNKS, balanced_bounds};
+use crate::rng::stream;
+use rand::Rng as _;
+use rand::seq::SliceRandom;
+use rayon::prelude::*;
+
+/// Parameters of one refinement.
+pub(crate) struct RefineParams {
+    /// Penalty scale of `H = sum_c (E_c - scale A_c B_c)`.
+    pub scale: f64,
+    /// `theta`, applied to gains in edge-weight units.
+    pub theta_unit: f64,
+    /// Seed of the per-community streams.
+    pub seed: u64,
+}
+
+#[derive(Default)]
+struct Scratch {
+    label: Vec<u32>,
+    ra: Vec<f64>,
+    rb: Vec<f64>,
+    size: Vec<u32>,
+    ext: Vec<f64>,
+    win: Vec<f64>,
+    buf: Vec<f64>,
+    seen: Vec<bool>,
+    touched: Vec<u32>,
+    order: Vec<u32>,
+    cand: Vec<(u32, f64)>,
+}
+
+impl Scratch {
+    fn reset(&mut self, s: usize) {
+        for v in [
+            &mut self.ra,
+            &mut self.rb,
+            &mut self.ext,
+            &mut self.win,
+            &mut self.buf,
+        ] {
+            v.clear();
+            v.resize(s, 0.0);
+        }
+        self.label.clear();
+        self.label.extend(0..s as u32);
+        self.size.clear();
+        self.size.resize(s, 1);
+        self.seen.clear();
+        self.seen.resize(s, false);
+        self.order.clear();
+        self.order.extend(0..s as u32);
+    }
+}
+
+/// Refines `comm` (codes `0..k`): returns the refined community of every node, codes `< n`,
+/// each refined community inside one community of `comm`.
+pub(crate) fn refine(g: &WorkGraph, comm: &[u32], k: usize, p: &RefineParams) -> Vec<u32> {
+    let (c_off, members) = group(comm, k);
+    let mut local = vec![0u32; g.n()];
+    for c in 0..k {
+        for (i, &v) in members[c_off[c]..c_off[c + 1]].iter().enumerate() {
+            local[v as usize] = i as u32;
+        }
+    }
+    let mut cost = Vec::with_capacity(k + 1);
+    cost.push(0usize);
+    for c in 0..k {
+        let work: usize = members[c_off[c]..c_off[c + 1]]
+            .iter()
+            .map(|&v| g.offsets[v as usize + 1] - g.offsets[v as usize] + 1)
+            .sum();
+        cost.push(cost[c] + work);
+    }
+    let bounds = balanced_bounds(&cost, WORK_CHUNKS);
+    let labels: Vec<Vec<u32>> = bounds
+        .par_windows(2)
+        .map_init(Scratch::default, |sc, r| {
+            let mut out = Vec::with_capacity(c_off[r[1]] - c_off[r[0]]);
+            for c in r[0]..r[1] {
+                let nodes = &members[c_off[c]..c_off[c + 1]];
+                refine_one(g, comm, &local, nodes, c, p, sc);
+                // Global label: the first member's position plus the local label.
+                out.extend(sc.label.iter().map(|&l| (c_off[c] as u32) + l));
+            }
+            out
+        })
+        .collect();
+    let mut refined = vec![0u32; g.n()];
+    for (&v, l) in members.iter().zip(labels.into_iter().flatten()) {
+        refined[v as usize] = l;
+    }
+    refined
+}
+
+fn refine_one(
+    g: &WorkGraph,
+    comm: &[u32],
+    local: &[u32],
+    nodes: &[u32],
+    c: usize,
+    p: &RefineParams,
+    sc: &mut Scratch,
+) {
+    let s = nodes.len();
+    sc.reset(s);
+    if s == 1 {
+        return;
+    }
+    let (mut big_a, mut big_b) = (0.0, 0.0);
+    for (i, &v) in nodes.iter().enumerate() {
+        let v = v as usize;
+        sc.ra[i] = g.a[v];
+        sc.rb[i] = g.b[v];
+        big_a += g.a[v];
+        big_b += g.b[v];
+        let (t, w) = g.row(v);
+        let mut win = 0.0;
+        for (&u, &x) in t.iter().zip(w) {
+            if comm[u as usize] as usize == c {
+                win += x;
+            }
+        }
+        sc.win[i] = win;
+        sc.ext[i] = win;
+    }
+    let scale = p.scale;
+    let well = |w: f64, a: f64, b: f64| w >= scale * (a * (big_b - b) + b * (big_a - a));
+    let mut rng = stream(p.seed, c as u64);
+    sc.order.shuffle(&mut rng);
+    for oi in 0..s {
+        let i = sc.order[oi] as usize;
+        let own = sc.label[i] as usize;
+        let (ai, bi) = (g.a[nodes[i] as usize], g.b[nodes[i] as usize]);
+        if sc.size[own] != 1 || !well(sc.win[i], ai, bi) {
+            continue;
+        }
+        let (t, w) = g.row(nodes[i] as usize);
+        for (&u, &x) in t.iter().zip(w) {
+            if comm[u as usize] as usize == c {
+                let r = sc.label[local[u as usize] as usize];
+                if !sc.seen[r as usize] {
+                    sc.seen[r as usize] = true;
+                    sc.touched.push(r);
+                }
+                sc.buf[r as usize] += x;
+            }
+        }
+        sc.cand.clear();
+        sc.cand.push((own as u32, 0.0));
+        let mut max_gain = 0.0f64;
+        for &r in &sc.touched {
+            let ru = r as usize;
+            if ru == own || !well(sc.ext[ru], sc.ra[ru], sc.rb[ru]) {
+                continue;
+            }
+            let gain = sc.buf[ru] - scale * (ai * sc.rb[ru] + bi * sc.ra[ru]);
+            if gain >= 0.0 {
+                sc.cand.push((r, gain));
+                max_gain = max_gain.max(gain);
+            }
+        }
+        let chosen = choose(&mut sc.cand, max_gain, p.theta_unit, &mut rng);
+        let w_to = sc.buf[chosen as usize];
+        for &r in &sc.touched {
+            sc.buf[r as usize] = 0.0;
+            sc.seen[r as usize] = false;
+        }
+        sc.touched.clear();
+        let r = chosen as usize;
+        if r != own {
+            sc.label[i] = chosen;
+            sc.ra[r] += ai;
+            sc.rb[r] += bi;
+            sc.size[r] += 1;
+            sc.size[own] = 0;
+            sc.ext[r] += sc.ext[own] - 2.0 * w_to;
+        }
+    }
+}
+
+/// Draws a candidate with probability proportional to `exp((gain - max_gain) / theta_unit)`.
+fn choose(
+    cand: &mut [(u32, f64)],
+    max_gain: f64,
+    theta_unit: f64,
+    rng: &mut crate::rng::Rng,
+) -> u32 {
+    if cand.len() == 1 {
+        return cand[0].0;
+    }
+    let mut total = 0.0;
+    for c in cand.iter_mut() {
+        let p = if theta_unit > 0.0 {
+            ((c.1 - max_gain) / theta_unit).exp()
+        } else if c.1 == max_gain {
+            1.0
+        } else {
+            0.0
+        };
+        total += p;
+        c.1 = total;
+    }
+    let x = rng.random::<f64>() * total;
+    cand.iter()
+        .find(|c| x < c.1)
+        .or(cand.last())
+        .map_or(0, |c| c.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::community::aggregate::from_graph;
+    use crate::community::quality::Objective;
+    use crate::control::Control;
+    use crate::graph::{EdgeWeight, test_graph};
+
+    #[test]
+    fn disconnected_community_is_split() {
+        // Two separate triangles put in one community must refine into two.
+        let g = test_graph(&[0, 1, 2, 3, 4, 5], &[1, 2, 0, 4, 5, 3], None, 6, false);
+        let wg = from_graph(
+            &g,
+            EdgeWeight::Unit,
+            false,
+            Objective::Modularity,
+            &Control::new(),
+        )
+        .unwrap();
+        let p = RefineParams {
+            scale: 1.0 / 6.0,
+            theta_unit: 0.01,
+            seed: 3,
+        };
+        let r = refine(&wg, &[0; 6], 1, &p);
+        assert!(r[0..3].iter().all(|x| !r[3..6].contains(x)));
+        assert!(r.iter().all(|&x| x < 6));
+    }
+}
