@@ -19,7 +19,7 @@ def knowledge_value(
     *,
     value_per_implemented_idea: float = 0.0,
     horizon: str | float = "12M",
-    discount_rate: float = 0.1,
+    discount_rate: float = 0.01,
 ) -> pd.DataFrame:
     """Customer knowledge value (CKV): peer answers and implemented ideas, projected and
     discounted.
@@ -35,8 +35,8 @@ def knowledge_value(
         Value of an implemented idea whose ``value`` is not given (or 0).
     horizon : str or float, default "12M"
         Projection horizon :math:`H` in months, or '12M', '2Y', '26W', '90D'.
-    discount_rate : float, default 0.1
-        Annual discount rate :math:`d`.
+    discount_rate : float, default 0.01
+        Monthly discount rate :math:`d`, as in :func:`~socialcrm.value.clv`.
 
     Returns
     -------
@@ -59,7 +59,7 @@ def knowledge_value(
     .. math::
 
         m_i = \\frac{D_i}{T_{ps}} + \\frac{\\sum_{k \\in I_i} v_k}{T_{id}}, \\qquad
-        \\mathrm{CKV}_i = m_i A, \\qquad A = \\sum_{t=1}^{H} (1 + d)^{-t/12},
+        \\mathrm{CKV}_i = m_i A, \\qquad A = \\sum_{t=1}^{H} (1 + d)^{-t},
 
     with :math:`D_i` the deflection value of :math:`i`'s peer solutions, :math:`I_i` their
     implemented ideas, :math:`v_k` an idea's ``value`` (else ``value_per_implemented_idea``),
@@ -132,7 +132,8 @@ def knowledge_value(
     m = np.zeros(len(idx))
     for s in monthly:
         m += s.reindex(idx, fill_value=0.0).to_numpy()
-    a = annuity(h, d)
+    # annuity() discounts month t by (1 + D)^(-t/12); D = (1 + d)^12 - 1 makes that (1 + d)^-t.
+    a = annuity(h, (1.0 + d) ** 12 - 1.0)
     out["monthly_value"] = m
     out["ckv"] = m * a
     out.attrs.update(annuity=a, horizon_months=h, discount_rate=d, **windows)

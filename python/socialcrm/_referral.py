@@ -37,7 +37,7 @@ def referral_value(
     acquisition_cost: float = 0.0,
     retention_cost: float = 0.0,
     horizon: str | float = "12M",
-    discount_rate: float = 0.1,
+    discount_rate: float = 0.01,
     as_of: Any = None,
 ) -> pd.DataFrame:
     """Customer referral value (CRV): what a customer's referrals are worth to the company.
@@ -68,9 +68,9 @@ def referral_value(
         Marketing cost of keeping a referee who would not have joined otherwise.
     horizon : str or float, default "12M"
         Window of referrals counted, ending at ``as_of``: months, or '12M', '2Y', '26W', '90D'.
-    discount_rate : float, default 0.1
-        Annual discount rate :math:`d`; period :math:`t` (months) is discounted by
-        :math:`(1 + d)^{-t/12}`.
+    discount_rate : float, default 0.01
+        Monthly discount rate :math:`d`, as in :func:`~socialcrm.value.clv`; month :math:`t`
+        is discounted by :math:`(1 + d)^{-t}`.
     as_of : datetime-like, optional
         End of the window; default the latest referral.
 
@@ -97,7 +97,7 @@ def referral_value(
     .. math::
 
         \\mathrm{CRV}_i = \\sum_{j \\in R_i}
-        \\frac{(1 - p_j)\\,(\\mathrm{CLV}_j - a_j - M) + \\mathrm{ACQ}}{(1 + d)^{t_j / 12}}
+        \\frac{(1 - p_j)\\,(\\mathrm{CLV}_j - a_j - M) + \\mathrm{ACQ}}{(1 + d)^{t_j}}
 
     where :math:`a_j` is the incentive, :math:`M` the retention cost and :math:`\\mathrm{ACQ}`
     the acquisition cost saved (by type-1 and type-2 referees alike); type-2 referees add only
@@ -165,7 +165,7 @@ def referral_value(
     if unknown.any():
         notes.append(f"clv: {int(unknown.sum())} referees without a CLV counted as 0")
     clv_j = np.nan_to_num(clv_j)
-    disc = (1.0 + d) ** (-period / 12.0) * inside
+    disc = (1.0 + d) ** (-period) * inside
     won = 1.0 - p
     parts = pd.DataFrame(
         {

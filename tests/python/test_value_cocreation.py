@@ -345,7 +345,7 @@ def test_referral_value_hand_worked_with_discounting():
         acquisition_cost=20.0,
         retention_cost=10.0,
         horizon="12M",
-        discount_rate=0.12,
+        discount_rate=0.01,
     )
     end = pd.Timestamp("2024-12-31")
 
@@ -354,7 +354,7 @@ def test_referral_value_hand_worked_with_discounting():
         return min(math.floor(12 - age) + 1, 12)
 
     d = [
-        1.12 ** (-period(pd.Timestamp(s)) / 12) for s in ("2024-01-10", "2024-07-10", "2024-12-31")
+        1.01 ** (-period(pd.Timestamp(s))) for s in ("2024-01-10", "2024-07-10", "2024-12-31")
     ]
     assert period(pd.Timestamp("2024-01-10")) == 1
     ann = (1.0 * (100 - 5 - 10) + 20) * d[0] + (0.0 * (200 - 5 - 10) + 20) * d[1]
@@ -505,8 +505,8 @@ def test_knowledge_value_hand_worked():
         }
     )
     idr = ideation(ideas)
-    ckv = knowledge_value(ps, idr, horizon="6M", discount_rate=0.2)
-    a = sum(1.2 ** (-t / 12) for t in range(1, 7))
+    ckv = knowledge_value(ps, idr, horizon="6M", discount_rate=0.02)
+    a = sum(1.02 ** (-t) for t in range(1, 7))
     span = (pd.Timestamp("2024-03-01") - pd.Timestamp("2024-01-01")).days / 30.4375
     assert ckv.loc["bob", "ckv"] == pytest.approx(2 * 15.0 / span * a)
     assert ckv.loc["cid", "ckv"] == pytest.approx(600.0 / 1.0 * a)
