@@ -16,7 +16,7 @@ from ._partition import Partition
 __all__ += ["Partition", "label_propagation", "leiden", "louvain", "resolution_profile"]
 
 # -- evaluation: modularity, conductance, coverage, nmi, ari, variation_of_information --
-from ._evaluation import (  # noqa: E402
+from ._evaluation import (
     ari,
     conductance,
     coverage,
@@ -28,10 +28,10 @@ from ._evaluation import (  # noqa: E402
 __all__ += ["ari", "conductance", "coverage", "modularity", "nmi", "variation_of_information"]
 
 # -- roles, memberships, tracking, profiles --
-from ._memberships import Memberships, from_memberships  # noqa: E402
-from ._profile import profile  # noqa: E402
-from ._roles import ROLE_LABELS, roles  # noqa: E402
-from ._tracking import Tracking, leiden_over_time, track  # noqa: E402
+from ._memberships import Memberships, from_memberships
+from ._profile import profile
+from ._roles import ROLE_LABELS, roles
+from ._tracking import Tracking, leiden_over_time, track
 
 __all__ += [
     "ROLE_LABELS",

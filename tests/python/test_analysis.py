@@ -10,8 +10,7 @@ import pyarrow as pa
 import pytest
 
 import socialcrm.analysis
-from socialcrm import AnalysisConfig, InputError, ResourceError, Scorecard, analyze
-from socialcrm import _memory
+from socialcrm import AnalysisConfig, InputError, ResourceError, Scorecard, _memory, analyze
 from socialcrm.datasets import synthetic_community
 
 

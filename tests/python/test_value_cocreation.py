@@ -353,9 +353,7 @@ def test_referral_value_hand_worked_with_discounting():
         age = (end - ts) / pd.Timedelta(days=30.4375)
         return min(math.floor(12 - age) + 1, 12)
 
-    d = [
-        1.01 ** (-period(pd.Timestamp(s))) for s in ("2024-01-10", "2024-07-10", "2024-12-31")
-    ]
+    d = [1.01 ** (-period(pd.Timestamp(s))) for s in ("2024-01-10", "2024-07-10", "2024-12-31")]
     assert period(pd.Timestamp("2024-01-10")) == 1
     ann = (1.0 * (100 - 5 - 10) + 20) * d[0] + (0.0 * (200 - 5 - 10) + 20) * d[1]
     bob = (0.5 * (40 - 0 - 10) + 20) * d[2]
