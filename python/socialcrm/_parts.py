@@ -282,6 +282,7 @@ class Run:
         r = roles(g, part, n_threads=self.cfg.n_threads)
         self.columns.append(r[["community", "role", "z_score", "participation"]])
         self.figures["communities"] = int(part.n_communities)
+        self.figures["communities of 3+ customers"] = int((part.sizes >= 3).sum())
         self.figures["modularity"] = round(float(part.quality()), 4)
         self.details["community_links"] = _community_links(g, part.codes)
         if len(self.staff):
@@ -492,7 +493,10 @@ class Run:
     def _profile(self) -> pd.DataFrame:
         assert self.graph is not None and self.membership is not None
         numeric = pd.DataFrame({k: s for k, s in self.values.items()}).reindex(self.graph.nodes)
-        score = self.card["pagerank"] if self.card is not None else None
+        score = None
+        if self.card is not None:
+            # Top members are customers: the company's own accounts rank last.
+            score = self.card["pagerank"].where(~self.card["is_staff"], -1.0)
         prof = profile(
             self.graph,
             self.membership,

@@ -44,7 +44,7 @@ def layout(n: int, links: np.ndarray, weights: np.ndarray, seed: int = 0) -> np.
     pos = rng.uniform(-1.0, 1.0, size=(n, 2))
     if n <= 1:
         return np.zeros((n, 2))
-    k = 1.0 / np.sqrt(n)
+    k = 2.0 / np.sqrt(n)
     w = weights / weights.max() if len(weights) and weights.max() > 0 else weights
     temperature = 0.1
     for _ in range(200):
@@ -54,7 +54,7 @@ def layout(n: int, links: np.ndarray, weights: np.ndarray, seed: int = 0) -> np.
         if len(links):
             d = pos[links[:, 0]] - pos[links[:, 1]]
             dl = np.maximum(np.linalg.norm(d, axis=1), 1e-3)
-            pull = d * (dl * w / k)[:, None]
+            pull = d * (dl * (0.2 + w) / k)[:, None] * 0.5
             np.add.at(force, links[:, 0], -pull)
             np.add.at(force, links[:, 1], pull)
         length = np.maximum(np.linalg.norm(force, axis=1), 1e-9)
@@ -116,6 +116,11 @@ def quadrants(card: pd.DataFrame) -> str:
         ax.scatter(part["clv"], part["crv"], s=10, alpha=0.6, label=name, color=_PALETTE[i])
     ax.axvline(card["clv"].median(), color="#666666", lw=0.8, ls="--")
     ax.axhline(card["crv"].median(), color="#666666", lw=0.8, ls="--")
+    # Values are heavy-tailed and often 0: linear near 0, logarithmic beyond.
+    ax.set_xscale("symlog", linthresh=max(1.0, float(card["clv"].median())))
+    ax.set_yscale("symlog", linthresh=max(1.0, float(card["crv"].median())))
+    ax.set_xlim(left=min(0.0, float(card["clv"].min())))
+    ax.set_ylim(bottom=min(0.0, float(card["crv"].min())))
     ax.set_xlabel("CLV (purchase value)")
     ax.set_ylabel("CRV (referral value)")
     ax.set_title("Customers by purchase and referral value")

@@ -110,7 +110,22 @@ def _community_map(card: Scorecard) -> str:
         return _na("no communities (the analysis needs interactions or posts)")
     value = next((c for c in ("cev_total", "clv_total") if c in com and com[c].sum() > 0), "size")
     links = card.tables.get("community_links")
-    return _img(_plots.community_map(com, links, value), "community map")
+    shown = _sizeable(com)
+    note = ""
+    if len(shown) < len(com):
+        note = (
+            f'<p class="sub">{len(shown)} communities of at least {_MIN_SIZE} customers; '
+            f"{len(com) - len(shown)} smaller groups (mostly single customers) not drawn.</p>"
+        )
+    return _img(_plots.community_map(shown, links, value), "community map") + note
+
+
+_MIN_SIZE = 3
+
+
+def _sizeable(com: pd.DataFrame) -> pd.DataFrame:
+    big = com[com["size"] >= _MIN_SIZE] if "size" in com else com
+    return big if len(big) else com
 
 
 def _distributions(card: Scorecard) -> str:
@@ -173,11 +188,34 @@ def _communities(card: Scorecard) -> str:
     com = card.communities
     if com is None or len(com) == 0:
         return _na("no communities")
-    parts = [_table(com.head(card.config.report.top_n * 2))]
+    cols = [
+        c
+        for c in (
+            "size",
+            "internal_density",
+            "conductance",
+            "health",
+            "active_last_90d",
+            "active_change",
+            "cev_total",
+            "clv_total",
+            "top_members",
+        )
+        if c in com
+    ]
+    shown = _sizeable(com)[cols].head(card.config.report.top_n * 2).copy()
+    if "top_members" in shown:
+        shown["top_members"] = shown["top_members"].map(
+            lambda v: ", ".join(map(str, list(v)[:3])) if isinstance(v, (list, tuple)) else v
+        )
+    parts = [_table(shown)]
     events = card.tables.get("community_events")
     if events is not None and len(events):
         parts.append("<h3>Changes in the latest period</h3>")
-        latest = events[events["period"] == events["period"].max()]
+        latest = events[events["period"] == events["period"].max()].copy()
+        for col in ("community", "dynamic_community"):
+            if col in latest:
+                latest[col] = latest[col].astype("Int64")
         parts.append(_table(latest.head(30)))
     return "".join(parts)
 
