@@ -419,7 +419,7 @@ class GammaGamma(_Fitted):
         self.penalizer_coef = _penalizer(penalizer_coef)
 
     def _columns(
-        self, rfm: Any, frequency: Any, monetary_value: Any
+        self, rfm: Any, frequency: Any, monetary_value: Any, zero_spend_ok: bool = False
     ) -> tuple[np.ndarray, np.ndarray, pd.Index]:
         (x, m), index = customer_columns(
             rfm,
@@ -428,7 +428,11 @@ class GammaGamma(_Fitted):
         )
         _fail_if(x < 0, "frequency", "are negative")
         _fail_if(m < 0, "monetary_value", "are negative")
-        _fail_if((x > 0) & (m == 0), "monetary_value", "are 0 for customers with repeat purchases")
+        if not zero_spend_ok:
+            # The likelihood needs a positive mean spend; a prediction at m = 0 is well defined.
+            _fail_if(
+                (x > 0) & (m == 0), "monetary_value", "are 0 for customers with repeat purchases"
+            )
         return x, m, index
 
     def fit(
@@ -488,7 +492,7 @@ class GammaGamma(_Fitted):
         if rfm is None and frequency is None and monetary_value is None:
             x, m, index = self._data
         else:
-            x, m, index = self._columns(rfm, frequency, monetary_value)
+            x, m, index = self._columns(rfm, frequency, monetary_value, zero_spend_ok=True)
         p, q, v = self.params_.to_numpy()
         if q <= 1:
             raise InputError(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numbers
 import re
+import warnings
 from typing import Any
 
 import numpy as np
@@ -12,7 +13,7 @@ import pandas as pd
 from . import _checks
 from ._btyd import BetaGeo, GammaGamma, customer_columns
 from ._rfm import check_freq, rfm
-from .exceptions import InputError
+from .exceptions import DataQualityWarning, InputError
 
 __all__ = ["clv", "clv_from_rfm"]
 
@@ -89,7 +90,18 @@ def clv_from_rfm(
     )
     cols = {"frequency": x, "recency": tx, "T": t}
     if spend is None:
-        spend = GammaGamma(penalizer_coef).fit(frequency=x, monetary_value=m, n_threads=threads)
+        usable = ~((x > 0) & (m <= 0))
+        if not usable.all():
+            warnings.warn(
+                f"rfm: {int((~usable).sum())} customers with repeat purchases have a mean spend "
+                "of 0; they are left out of the Gamma-Gamma fit (their expected spend is the "
+                "model's prediction at 0)",
+                DataQualityWarning,
+                stacklevel=2,
+            )
+        spend = GammaGamma(penalizer_coef).fit(
+            frequency=x[usable], monetary_value=m[usable], n_threads=threads
+        )
     if purchases is None:
         purchases = BetaGeo(penalizer_coef).fit(**cols, n_threads=threads)
     spend_ = spend.expected_spend(frequency=x, monetary_value=m).to_numpy()

@@ -373,8 +373,8 @@ class Run:
         if self.membership is None:
             return
         # The health of each detected community: posts belong to their author's community.
-        own = posts.assign(segment=posts["author"].map(self.membership))
-        own = own[own["segment"].notna()]
+        segment = posts["author"].map(self.membership)
+        own = posts[segment.notna()].assign(segment=segment.dropna().astype("int64"))
         if own.empty:
             return
         health = community_health(
@@ -382,7 +382,7 @@ class Run:
             community="segment",
             freq="MS",
         ).reset_index()
-        health["community"] = health["community"].astype("int64")
+        health["community"] = pd.to_numeric(health["community"]).astype("int64")
         self.details["community_health"] = health
 
     def ideas(self, report: Report) -> None:
