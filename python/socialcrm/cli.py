@@ -81,11 +81,48 @@ def _summary(card: Scorecard, paths: Sequence[Path], seconds: float) -> str:
             if x in people
         ]
         lines += ["Top contributors", _fmt(people.nlargest(top_n, key)[cols]), ""]
-    if len(card.communities):
-        lines += ["Communities", _fmt(card.communities.head(top_n)), ""]
+    com = card.communities
+    if len(com):
+        big = com[com["size"] >= 3] if "size" in com else com
+        cols = [
+            c
+            for c in (
+                "size",
+                "internal_density",
+                "conductance",
+                "health",
+                "active_change",
+                "cev_total",
+                "top_members",
+            )
+            if c in big
+        ]
+        shown = big[cols].head(top_n).copy()
+        if "top_members" in shown:
+            shown["top_members"] = shown["top_members"].map(
+                lambda v: ", ".join(map(str, list(v)[:3])) if isinstance(v, (list, tuple)) else v
+            )
+        lines += [
+            f"Communities ({len(big)} of 3+ customers; all {len(com)} in communities.*)",
+            _fmt(shown),
+            "",
+        ]
     health = card.tables.get("community_health_latest")
     if health is not None and len(health):
-        lines += ["Community health (latest period)", _fmt(health.head(top_n)), ""]
+        cols = [
+            c
+            for c in (
+                "period",
+                "members",
+                "content",
+                "liveliness",
+                "responsiveness_hours",
+                "health_index",
+            )
+            if c in health
+        ]
+        table = health[cols].sort_values("health_index", ascending=False).head(top_n)
+        lines += ["Community health (latest period)", _fmt(table), ""]
     if card.notes:
         lines += ["Data-quality notes", *[f"  - {n}" for n in card.notes], ""]
     lines += ["Written:", *[f"  {p}" for p in paths]]

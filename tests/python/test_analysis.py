@@ -156,3 +156,34 @@ def test_summary_and_repr(full):
 def test_examples_run():
     result = doctest.testmod(socialcrm.analysis, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_ctrl_c_stops_analyze_within_a_second_and_writes_nothing(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = f"""
+import socialcrm
+data = socialcrm.datasets.synthetic_community(30000, seed=0)
+tables = {{k: v for k, v in data.tables().items() if k != "staff"}}
+print("READY", flush=True)
+card = socialcrm.analyze(**tables, staff=data.staff, progress=False)
+card.to_parquet({str(tmp_path / "out")!r})
+print("FINISHED", flush=True)
+"""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "READY"
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGINT)
+    sent = time.perf_counter()
+    out, err = proc.communicate(timeout=30)
+    waited = time.perf_counter() - sent
+    assert "FINISHED" not in out, "the analysis finished before the interrupt; make it bigger"
+    assert proc.returncode != 0 and "KeyboardInterrupt" in err
+    assert waited < 1.5
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
