@@ -8,31 +8,15 @@ import os
 import subprocess
 import sys
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from _shared import lifetimes, shared_file
 
 from socialcrm import _btyd
 from socialcrm.exceptions import ConvergenceError, InputError, MissingColumnError
 from socialcrm.value import BetaGeo, GammaGamma
-
-
-def _shared(name: str) -> Path:
-    """A public data file from the nearest ``shared/data`` above this test (never copied)."""
-    for parent in Path(__file__).resolve().parents:
-        path = parent / "shared" / "data" / name
-        if path.is_file():
-            return path
-    pytest.skip(f"public data file {name} not found in a shared/data folder above the tests")
-
-
-def _lifetimes():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import lifetimes
-    return lifetimes
 
 
 def simulate_bgnbd(n, r, alpha, a, b, seed, t_range=(20.0, 60.0)):
@@ -64,12 +48,14 @@ def simulate_spend(x, p, q, v, seed):
 
 @pytest.fixture(scope="module")
 def summary() -> pd.DataFrame:
-    return pd.read_csv(_shared("cdnow_customers_summary.csv.gz"), index_col="ID")
+    return pd.read_csv(shared_file("cdnow_customers_summary.csv.gz"), index_col="ID")
 
 
 @pytest.fixture(scope="module")
 def with_money() -> pd.DataFrame:
-    df = pd.read_csv(_shared("cdnow_customers_summary_with_transactions.csv.gz"), index_col="ID")
+    df = pd.read_csv(
+        shared_file("cdnow_customers_summary_with_transactions.csv.gz"), index_col="ID"
+    )
     return df.rename(columns={"x": "frequency", "t_x": "recency", "zbar": "monetary_value"})
 
 
@@ -80,7 +66,7 @@ def bg(summary) -> BetaGeo:
 
 @pytest.fixture(scope="module")
 def lifetimes_bg(summary):
-    lt = _lifetimes()
+    lt = lifetimes()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return lt.BetaGeoFitter().fit(
@@ -98,7 +84,7 @@ def test_bgnbd_reproduces_the_published_cdnow_estimates(bg):
 
 
 def test_bgnbd_log_likelihood_matches_lifetimes_formula(bg, summary, lifetimes_bg):
-    lt = _lifetimes()
+    lt = lifetimes()
     lp = np.log(bg.params_.to_numpy())
     x, tx, t = (summary[c].to_numpy() for c in ("frequency", "recency", "T"))
     with warnings.catch_warnings():
@@ -138,7 +124,7 @@ def test_bgnbd_predictions_are_indexed_by_customer(bg, summary):
 
 
 def test_bgnbd_penalizer_matches_lifetimes(summary):
-    lt = _lifetimes()
+    lt = lifetimes()
     x, tx, t = (summary[c].to_numpy() for c in ("frequency", "recency", "T"))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -220,7 +206,7 @@ def test_gamma_gamma_recovers_simulated_parameters():
 
 
 def test_gamma_gamma_matches_lifetimes(with_money):
-    lt = _lifetimes()
+    lt = lifetimes()
     rep = with_money[with_money["frequency"] > 0]
     x, m = rep["frequency"].to_numpy(), rep["monetary_value"].to_numpy()
     with warnings.catch_warnings():

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import doctest
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from _shared import lifetimes, shared_file
 
 from socialcrm import _clv
 from socialcrm.datasets import synthetic_community
@@ -16,30 +16,16 @@ from socialcrm.exceptions import InputError
 from socialcrm.value import BetaGeo, GammaGamma, clv, clv_from_rfm, rfm
 
 
-def _shared(name: str) -> Path:
-    """A public data file from the nearest ``shared/data`` above this test (never copied)."""
-    for parent in Path(__file__).resolve().parents:
-        path = parent / "shared" / "data" / name
-        if path.is_file():
-            return path
-    pytest.skip(f"public data file {name} not found in a shared/data folder above the tests")
-
-
-def _lifetimes():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import lifetimes
-    return lifetimes
-
-
 @pytest.fixture(scope="module")
 def with_money() -> pd.DataFrame:
-    df = pd.read_csv(_shared("cdnow_customers_summary_with_transactions.csv.gz"), index_col="ID")
+    df = pd.read_csv(
+        shared_file("cdnow_customers_summary_with_transactions.csv.gz"), index_col="ID"
+    )
     return df.rename(columns={"x": "frequency", "t_x": "recency", "zbar": "monetary_value"})
 
 
 def _lifetimes_clv(summary, months, rate, freq, penalizer=0.0):
-    lt = _lifetimes()
+    lt = lifetimes()
     x, tx, t, m = (summary[c] for c in ("frequency", "recency", "T", "monetary_value"))
     rep = x > 0
     with warnings.catch_warnings():

@@ -4,42 +4,26 @@ from __future__ import annotations
 
 import doctest
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
+from _shared import lifetimes, shared_file
 
 from socialcrm import _rfm
 from socialcrm.exceptions import DataQualityWarning, InputError, MissingColumnError
 from socialcrm.value import calibration_holdout, rfm
 
 
-def _shared(name: str) -> Path:
-    """A public data file from the nearest ``shared/data`` above this test (never copied)."""
-    for parent in Path(__file__).resolve().parents:
-        path = parent / "shared" / "data" / name
-        if path.is_file():
-            return path
-    pytest.skip(f"public data file {name} not found in a shared/data folder above the tests")
-
-
-def _lifetimes_utils():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        from lifetimes import utils
-    return utils
-
-
 @pytest.fixture(scope="module")
 def cdnow() -> pd.DataFrame:
-    df = pd.read_csv(_shared("cdnow_master_transactions.csv.gz"), parse_dates=["date"])
+    df = pd.read_csv(shared_file("cdnow_master_transactions.csv.gz"), parse_dates=["date"])
     return df
 
 
 def _lifetimes_summary(df, **kw):
-    utils = _lifetimes_utils()
+    utils = lifetimes().utils
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return utils.summary_data_from_transaction_data(df, **kw)
@@ -89,8 +73,8 @@ def test_rfm_with_observation_end_matches_lifetimes_and_warns(cdnow):
 
 
 def test_rfm_reproduces_the_published_cdnow_summary():
-    sample = pd.read_csv(_shared("cdnow_sample_transactions.csv.gz"), parse_dates=["date"])
-    summary = pd.read_csv(_shared("cdnow_customers_summary.csv.gz"), index_col="ID")
+    sample = pd.read_csv(shared_file("cdnow_sample_transactions.csv.gz"), parse_dates=["date"])
+    summary = pd.read_csv(shared_file("cdnow_customers_summary.csv.gz"), index_col="ID")
     with pytest.warns(DataQualityWarning):
         ours = rfm(
             sample,
@@ -106,7 +90,7 @@ def test_rfm_reproduces_the_published_cdnow_summary():
 
 
 def test_calibration_holdout_matches_lifetimes(cdnow):
-    utils = _lifetimes_utils()
+    utils = lifetimes().utils
     kw = dict(calibration_end="1997-09-30", observation_end="1998-06-30", freq="W")
     ours = calibration_holdout(
         cdnow, customer="customer_id", timestamp="date", amount="dollar_value", **kw
