@@ -93,7 +93,7 @@ def main() -> None:
         folder = _tables(n)
         done = subprocess.run(
             [sys.executable, __file__, "--child", str(folder)],
-            capture_output=True,
+            stdout=subprocess.PIPE,  # progress bars go to this terminal
             text=True,
             check=True,
         )
