@@ -10,6 +10,7 @@ pub mod special;
 
 // -- co-creation: peer support, ideas, referrals, influence value --
 mod attribution;
+mod closed_walks;
 pub use attribution::{
     Attribution, AttributionConfig, DEFAULT_DECAY, DEFAULT_MAX_HOPS, MAX_HOPS_LIMIT,
     influence_attribution,
