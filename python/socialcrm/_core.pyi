@@ -25,6 +25,7 @@ __all__ = [
     "edge_table",
     "eigenvector",
     "gamma_gamma_fit",
+    "grouped_quantiles",
     "graph_stats",
     "harmonic",
     "hits",
@@ -360,3 +361,11 @@ def attribute_influence(
     n_threads: int | None = None,
     progress: Callable[[int, int], object] | None = None,
 ) -> tuple[_F64, _F64]: ...
+def grouped_quantiles(
+    groups: _U32,
+    values: _F64,
+    n_groups: int,
+    qs: _F64,
+    *,
+    n_threads: int | None = None,
+) -> _F64: ...

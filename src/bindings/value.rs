@@ -170,7 +170,7 @@ mod purchase {
 // -- co-creation --
 use super::graph::{CsrGraph, edge_weight};
 use super::run::run_detached;
-use crate::value::{AttributionConfig, influence_attribution};
+use crate::value::{AttributionConfig, group_quantiles, influence_attribution};
 use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 
@@ -200,4 +200,22 @@ pub fn attribute_influence<'py>(
         influence_attribution(inner, x, &cfg, ctl)
     })?;
     Ok((r.attributed.into_pyarray(py), r.exposure.into_pyarray(py)))
+}
+
+/// Per-group quantiles, NaN skipped: row-major (n_groups, len(qs)).
+#[pyfunction]
+#[pyo3(signature = (groups, values, n_groups, qs, *, n_threads=None))]
+pub fn grouped_quantiles<'py>(
+    py: Python<'py>,
+    groups: PyReadonlyArray1<'py, u32>,
+    values: PyReadonlyArray1<'py, f64>,
+    n_groups: usize,
+    qs: PyReadonlyArray1<'py, f64>,
+    n_threads: Option<usize>,
+) -> PyResult<Bound<'py, PyArray1<f64>>> {
+    let (g, v, q) = (groups.as_slice()?, values.as_slice()?, qs.as_slice()?);
+    let out = run_detached(py, n_threads, None, |ctl| {
+        group_quantiles(g, v, n_groups, q, ctl)
+    })?;
+    Ok(out.into_pyarray(py))
 }

@@ -5,7 +5,6 @@ pandas computations of the same documented figures."""
 from __future__ import annotations
 
 import doctest
-import math
 import time
 from collections import defaultdict
 
@@ -18,7 +17,7 @@ import socialcrm._health
 import socialcrm._influence_value
 import socialcrm._peer_support
 from socialcrm import Graph
-from socialcrm.value import community_health, influencer_value, peer_support
+from socialcrm.value import influencer_value
 
 
 @pytest.mark.parametrize(
@@ -134,7 +133,11 @@ def test_influencer_value_equals_the_walk_formulation(seed, directed, weighted):
     hops = 1 + seed % 6
     decay = [0.5, 1.0, 0.0, float(rng.random())][seed % 4]
     out = influencer_value(
-        g, pd.Series(x, index=g.nodes), influenced_share=0.3, max_hops=hops, decay=decay,
+        g,
+        pd.Series(x, index=g.nodes),
+        influenced_share=0.3,
+        max_hops=hops,
+        decay=decay,
         weight=weighted,
     )
     civ, ex = walk_oracle(g, x, 0.3, hops, decay, weighted)
