@@ -5,6 +5,7 @@ pandas computations of the same documented figures."""
 from __future__ import annotations
 
 import doctest
+import math
 import time
 from collections import defaultdict
 
@@ -17,7 +18,7 @@ import socialcrm._health
 import socialcrm._influence_value
 import socialcrm._peer_support
 from socialcrm import Graph
-from socialcrm.value import influencer_value
+from socialcrm.value import community_health, influencer_value, peer_support
 
 
 @pytest.mark.parametrize(
@@ -206,3 +207,251 @@ def test_influencer_value_two_hundred_thousand_nodes_in_seconds():
     reached = out["exposure"] > 0
     assert out["civ"].sum() == pytest.approx(0.2 * x[reached].sum(), rel=1e-9)
     assert elapsed < 10, elapsed
+
+
+# ---------------------------------------------------------------------- peer_support, health
+def random_forum(seed, n_q=60):
+    """Questions with tags, a board and views; answers, comments on answers, posts without an
+    author, an orphan reply and an accepted answer on some threads."""
+    rng = np.random.default_rng(seed)
+    t0 = np.datetime64("2024-01-01T00:00:00")
+    rows, pid = [], 0
+    tag_pool = ["a", "b|c", "a|a", "c||d", "", None, "b"]
+    users = [f"u{i}" for i in range(12)] + [None]
+    for _ in range(n_q):
+        q, q_row = pid, len(rows)
+        qt = t0 + np.timedelta64(int(rng.integers(0, 150 * 86400)), "s")
+        rows.append(
+            (
+                q,
+                None,
+                "question",
+                users[rng.integers(0, 12)],
+                qt,
+                None,
+                tag_pool[rng.integers(0, len(tag_pool))],
+                f"board{rng.integers(0, 3)}",
+                float(rng.integers(0, 50)) if rng.random() < 0.8 else np.nan,
+            )
+        )
+        pid += 1
+        answers = []
+        for _ in range(int(rng.integers(0, 5))):
+            at = qt + np.timedelta64(int(rng.integers(60, 20 * 86400)), "s")
+            rows.append(
+                (pid, q, "answer", users[rng.integers(0, 13)], at, None, None, None, np.nan)
+            )
+            answers.append(pid)
+            pid += 1
+            if rng.random() < 0.4:
+                ct = at + np.timedelta64(int(rng.integers(60, 86400)), "s")
+                rows.append(
+                    (
+                        pid,
+                        answers[-1],
+                        "comment",
+                        users[rng.integers(0, 13)],
+                        ct,
+                        None,
+                        None,
+                        None,
+                        np.nan,
+                    )
+                )
+                pid += 1
+        if answers and rng.random() < 0.5:
+            r = list(rows[q_row])
+            r[5] = answers[int(rng.integers(0, len(answers)))]
+            rows[q_row] = tuple(r)
+    rows.append((pid, 10**6, "answer", "u1", t0, None, None, None, np.nan))  # orphan
+    cols = [
+        "post_id",
+        "parent_id",
+        "post_type",
+        "author",
+        "created_at",
+        "accepted_answer_id",
+        "tags",
+        "board",
+        "views",
+    ]
+    df = pd.DataFrame(rows, columns=cols)
+    df["parent_id"] = df["parent_id"].astype("Int64")
+    df["accepted_answer_id"] = df["accepted_answer_id"].astype("Int64")
+    return df
+
+
+def thread_frame(df, freq, labels):
+    """Each post with its thread, role and the labels of its thread (plain pandas)."""
+    by_id = df.set_index("post_id")
+    root = {}
+    for p in df["post_id"]:
+        r, seen = p, 0
+        while not pd.isna(by_id.at[r, "parent_id"]) and seen < 100:
+            nxt = by_id.at[r, "parent_id"]
+            if nxt not in by_id.index:
+                r = None
+                break
+            r, seen = nxt, seen + 1
+        root[p] = r
+    posts = df.assign(thread=df["post_id"].map(root)).dropna(subset=["thread"])
+    offset = pd.tseries.frequencies.to_offset(freq)
+    posts["period"] = [offset.rollback(t.normalize()) for t in posts["created_at"]]
+    lab = posts[posts["post_type"] == "question"].set_index("post_id")[labels]
+    out = []
+    for p in posts.itertuples():
+        for c in lab_list(lab.get(p.thread)):
+            out.append((p.post_id, p.thread, p.post_type, p.author, p.created_at, p.period, c))
+    return posts, pd.DataFrame(
+        out, columns=["post_id", "thread", "role", "author", "created_at", "period", "community"]
+    )
+
+
+def lab_list(v):
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return []
+    return [x for x in str(v).split("|") if x]
+
+
+def first_responses(posts):
+    q = posts[posts["post_type"] == "question"].set_index("post_id")
+    rep = posts[posts["post_type"] != "question"]
+    asker = rep["thread"].map(q["author"])
+    other = rep[rep["author"].notna() & (rep["author"] != asker)]
+    first = other.groupby("thread")["created_at"].min()
+    return (first.reindex(q.index) - q["created_at"]) / pd.Timedelta(hours=1)
+
+
+@pytest.mark.parametrize(
+    ("seed", "freq", "labels"),
+    [
+        (0, "MS", "tags"),
+        (1, "W", "tags"),
+        (2, "QS", "board"),
+        (3, "D", "board"),
+        (4, "MS", "tags"),
+    ],
+)
+def test_community_health_matches_pandas_groupbys(seed, freq, labels):
+    df = random_forum(seed)
+    kw = {"tags": "tags"} if labels == "tags" else {"community": "board"}
+    h = community_health(df, freq=freq, **kw)
+    posts, rows = thread_frame(df, freq, labels)
+    g = rows.groupby(["community", "period"])
+    want = pd.DataFrame(
+        {
+            "content": g.size(),
+            "active": g["author"].nunique(),
+            "days": g["created_at"].agg(lambda s: s.dt.normalize().nunique()),
+        }
+    )
+    q = posts[posts["post_type"] == "question"].set_index("post_id")
+    replies = posts[posts["post_type"] != "question"].groupby("thread").size()
+    tq = rows[rows["role"] == "question"].set_index("thread")
+    tq = tq.assign(
+        replies=replies.reindex(tq.index, fill_value=0).to_numpy(),
+        first=first_responses(posts).reindex(tq.index).to_numpy(),
+        views=q["views"].reindex(tq.index).to_numpy(),
+    )
+    tg = tq.groupby(["community", "period"])
+    want["interaction"] = tg["replies"].mean()
+    want["responsiveness"] = tg["first"].median()
+    want["traffic"] = tg["views"].sum(min_count=1)
+    got = h.copy()
+    got.index = got.index.to_flat_index()
+    want.index = want.index.to_flat_index()
+    assert sorted(got.index) == sorted(want.index)
+    got = got.loc[want.index]
+    assert got["content"].tolist() == want["content"].tolist()
+    assert got["members"].tolist() == want["active"].tolist()
+    np.testing.assert_allclose(got["interaction"], want["interaction"].fillna(0.0))
+    np.testing.assert_allclose(got["responsiveness_hours"], want["responsiveness"])
+    np.testing.assert_allclose(got["traffic"], want["traffic"])
+    n_days = [
+        max(1.0, round(((p + pd.tseries.frequencies.to_offset(freq)) - p) / pd.Timedelta(days=1)))
+        for _, p in want.index
+    ]
+    np.testing.assert_allclose(got["liveliness"], np.minimum(want["days"] / n_days, 1.0))
+    assert h.index.is_monotonic_increasing
+
+
+@pytest.mark.parametrize(("seed", "freq", "labels"), [(5, "MS", "tags"), (6, "W", "board")])
+def test_peer_support_communities_match_pandas_groupbys(seed, freq, labels):
+    df = random_forum(seed, n_q=80)
+    kw = {"tags": "tags"} if labels == "tags" else {"community": "board"}
+    r = peer_support(df, freq=freq, **kw)
+    posts, rows = thread_frame(df, freq, labels)
+    q = posts[posts["post_type"] == "question"].set_index("post_id")
+    tq = rows[rows["role"] == "question"].set_index("thread")
+    first = first_responses(posts)
+    tq = tq.assign(
+        first=first.reindex(tq.index).to_numpy(),
+        solved=r.threads["solved"].reindex(tq.index).to_numpy(),
+    )
+    g = tq.groupby(["community", "period"])
+    ans = rows[(rows["role"] == "answer") & rows["author"].notna()]
+    ans = ans.assign(period=ans["thread"].map(tq.groupby(level=0)["period"].first()).to_numpy())
+    want = pd.DataFrame(
+        {
+            "threads": g.size(),
+            "solution_rate": g["solved"].mean(),
+            "median": g["first"].median(),
+            "p90": g["first"].quantile(0.9),
+        }
+    )
+    top = {}
+    for key, grp in ans.groupby(["community", "period"]):
+        c = grp.groupby("author").size().sort_values(ascending=False)
+        top[key] = c.head(math.ceil(len(c) / 100)).sum() / c.sum()
+    want["top"] = pd.Series(top)
+    got = r.communities.copy()
+    got.index = got.index.to_flat_index()
+    want.index = want.index.to_flat_index()
+    got = got.loc[want.index]
+    assert got["threads"].tolist() == want["threads"].tolist()
+    np.testing.assert_allclose(got["solution_rate"], want["solution_rate"])
+    np.testing.assert_allclose(got["median_first_response_hours"], want["median"])
+    np.testing.assert_allclose(got["p90_first_response_hours"], want["p90"])
+    np.testing.assert_allclose(got["top1pct_answer_share"], want["top"])
+    defl = r.deflection["peer_solved_threads"]
+    assert defl.sum() == r.threads["peer_solved"].sum()
+    assert q.index.isin(r.threads.index).all()
+
+
+def test_peer_support_list_tags_and_duplicate_tags_count_like_split():
+    df = random_forum(9, n_q=30)
+    as_lists = df.assign(
+        tags=[
+            lab_list(v) if t == "question" else None
+            for v, t in zip(df["tags"], df["post_type"], strict=True)
+        ]
+    )
+    a = peer_support(df, tags="tags").communities
+    b = peer_support(as_lists, tags="tags").communities
+    pd.testing.assert_frame_equal(a, b)
+    assert set(a.index.get_level_values("community")) == {"a", "b", "c", "d"}
+
+
+def test_peer_support_a_million_posts_beats_a_second_or_so():
+    n, n_q = 1_000_000, 400_000
+    rng = np.random.default_rng(1)
+    parent = np.r_[np.full(n_q, -1), rng.integers(0, n_q, n - n_q)]
+    t = np.datetime64("2020-01-01") + rng.integers(0, 10**8, n).astype("timedelta64[s]")
+    t[n_q:] = t[parent[n_q:]] + rng.integers(60, 10**5, n - n_q).astype("timedelta64[s]")
+    df = pd.DataFrame(
+        {
+            "post_id": np.arange(n),
+            "parent_id": pd.array(np.where(parent >= 0, parent, 0), dtype="Int64"),
+            "author": rng.integers(0, n // 20, n),
+            "created_at": t,
+            "community": rng.choice([f"board{i}" for i in range(20)], n),
+        }
+    )
+    df.loc[: n_q - 1, "parent_id"] = pd.NA
+    start = time.perf_counter()
+    r = peer_support(df, community="community")
+    h = community_health(df, community="community")
+    elapsed = time.perf_counter() - start
+    assert r.communities["threads"].sum() == n_q
+    assert h["content"].sum() == n
+    assert elapsed < 15, elapsed
