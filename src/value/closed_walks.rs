@@ -43,11 +43,21 @@ impl<'a> Shares<'a> {
     }
 
     /// Calls `f(u, b_uv)` for every in-edge `u -> v`, `u != v`, in slot order.
-    pub(crate) fn into_node(&self, v: usize, mut f: impl FnMut(usize, f64)) {
+    pub(crate) fn toward(&self, v: usize, mut f: impl FnMut(usize, f64)) {
         let (src, slots) = self.g.in_neighbors(v);
         for (i, &u) in src.iter().enumerate() {
             if u as usize != v {
                 f(u as usize, self.share(slots.get(i), v));
+            }
+        }
+    }
+
+    /// Calls `f(v, w_uv)` (the raw weight) for every out-edge `u -> v`, `v != u`, in slot order.
+    pub(crate) fn out_weights(&self, u: usize, mut f: impl FnMut(usize, f64)) {
+        let r = self.g.out_range(u);
+        for (slot, &v) in r.zip(self.g.out_neighbors(u)) {
+            if v as usize != u {
+                f(v as usize, self.weight(slot));
             }
         }
     }
@@ -191,13 +201,11 @@ impl Meet {
         }
         for b in 0..ba {
             let (done, rest) = backward.split_at_mut(b);
-            self.expand(j, done.last(), &mut rest[0], |x, visit| {
-                sh.into_node(x, visit)
-            });
+            self.expand(j, done.last(), &mut rest[0], |x, visit| sh.toward(x, visit));
         }
-        for (k, slot) in row.iter_mut().enumerate().skip(1) {
-            // k + 1 hops: forward ceil((k+1)/2), backward floor((k+1)/2), both >= 1 here.
-            let (a, b) = ((k + 1).div_ceil(2), (k + 1) / 2);
+        for (hops, slot) in (1..).zip(row.iter_mut()).skip(1) {
+            // forward ceil(hops/2), backward floor(hops/2): both >= 1 from two hops on.
+            let (a, b) = (usize::div_ceil(hops, 2), hops / 2);
             *slot = self.dot(&forward[a - 1], &backward[b - 1]);
         }
         self.forward = forward;
