@@ -26,6 +26,7 @@ __all__ = [
     "eigenvector",
     "gamma_gamma_fit",
     "graph_stats",
+    "grouped_item_counts",
     "grouped_quantiles",
     "harmonic",
     "hits",
@@ -369,3 +370,11 @@ def grouped_quantiles(
     *,
     n_threads: int | None = None,
 ) -> _F64: ...
+def grouped_item_counts(
+    groups: _U32,
+    items: _U32,
+    n_groups: int,
+    *,
+    top_per: int = 100,
+    n_threads: int | None = None,
+) -> tuple[_U64, _U64]: ...

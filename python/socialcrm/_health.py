@@ -12,6 +12,7 @@ from ._peer_support import (
     _thread_table,
     columns_of,
     community_labels,
+    distinct_items,
     expand,
     group_index,
     group_quantiles,
@@ -183,12 +184,9 @@ def _factors(
     ng = len(p_keys)
     author = th.author[item]
     known = author >= 0
-    n_auth = max(len(th.authors), 1)
-    active = np.bincount(pd.unique(p_group[known] * n_auth + author[known]) // n_auth, minlength=ng)
+    active, _ = distinct_items(p_group[known], author[known], ng)
     day = th.time[item] // np.int64(86_400 * 10**9)
-    day = day - (day.min() if len(day) else 0)
-    n_day = int(day.max()) + 1 if len(day) else 1
-    days = np.bincount(pd.unique(p_group * n_day + day) // n_day, minlength=ng)
+    days, _ = distinct_items(p_group, day - (day.min() if len(day) else 0), ng)
     # threads: one item per (thread, label)
     t = lab.thread
     t_group, t_keys = group_index(lab, np.arange(len(t)), period[th.q_post[t]], n_per)

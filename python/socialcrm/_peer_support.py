@@ -330,9 +330,16 @@ def _positions(pid: pd.Index, values: pd.Series) -> np.ndarray:
     """Row of each id in ``pid`` (-1 if absent); nullable integer ids are looked up as plain
     int64 (no nulls remain here), which is much faster."""
     signed = pd.api.types.is_signed_integer_dtype
-    if signed(values.dtype) and signed(pid.dtype):
-        return pid.get_indexer(values.to_numpy(dtype=np.int64))
-    return pid.get_indexer(values)
+    if not (signed(values.dtype) and signed(pid.dtype)):
+        return pid.get_indexer(values)
+    v = values.to_numpy(dtype=np.int64)
+    ids = pid.to_numpy(dtype=np.int64)
+    if len(ids) and pid.is_monotonic_increasing and ids[-1] - ids[0] == len(ids) - 1:
+        # unique consecutive ids (e.g. auto-increment keys): the row is an offset
+        pos = v - ids[0]
+        pos[(pos < 0) | (pos >= len(ids))] = -1
+        return pos
+    return pid.get_indexer(v)
 
 
 def _roots(pos: np.ndarray, has_parent: np.ndarray, orphan: np.ndarray) -> np.ndarray:
@@ -660,8 +667,7 @@ def _customer_table(
     tt = th.thread[known][ans]
     askers = th.q_author[tt]
     helped = (askers >= 0) & (askers != aa)
-    pairs = pd.unique(aa[helped] * max(n, 1) + askers[helped])
-    out["customers_helped"] = np.bincount(pairs // max(n, 1), minlength=n).astype(np.int64)
+    out["customers_helped"], _ = distinct_items(aa[helped], askers[helped], n)
     delay = (th.time[known][ans] - th.q_time[tt]) / 3.6e12
     (out["median_response_hours"],) = group_quantiles(aa, delay, n, (0.5,))
     peer = solver[threads["peer_solved"].to_numpy()]
@@ -753,6 +759,19 @@ def group_quantiles(
     return [out[:, k].copy() for k in range(len(qs))]
 
 
+def distinct_items(
+    groups: np.ndarray, items: np.ndarray, n_groups: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per group: distinct items and the summed occurrences of its ceil(m/100) most frequent
+    items (a counting sort by group and parallel per-group sorts in the core)."""
+    distinct, top = _core.grouped_item_counts(
+        np.ascontiguousarray(groups, dtype=np.uint32),
+        np.ascontiguousarray(items, dtype=np.uint32),
+        n_groups,
+    )
+    return distinct.astype(np.int64), top.astype(np.int64)
+
+
 def group_index(
     lab: Labels, label_row: np.ndarray, period: np.ndarray, n_periods: int
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -790,20 +809,10 @@ def _community_table(
     )
     ans = (th.role == ANSWER) & (th.author >= 0)
     item, row = expand(lab, th.thread[ans])
-    n_auth = max(len(th.authors), 1)
-    pair_code, pair = pd.factorize(group[row] * n_auth + th.author[ans][item])
-    per_pair = np.bincount(pair_code, minlength=len(pair))
-    pg = pair // n_auth
-    total = np.bincount(pg, per_pair, minlength=ng).astype(np.int64)
-    m = np.bincount(pg, minlength=ng)
-    # top ceil(m/100) answerers of each group: one sort of keys (group ascending, count
-    # descending) ranks the pairs within their group
-    span = int(per_pair.max()) + 1 if len(per_pair) else 1
-    ranked = np.sort(pg * span + (span - 1 - per_pair))
-    pg_s, c_s = ranked // span, span - 1 - ranked % span
-    rank = np.arange(len(pg_s)) - (np.cumsum(m) - m)[pg_s]
-    top = rank < np.ceil(m / 100.0).astype(np.int64)[pg_s]
-    top_sum = np.bincount(pg_s[top], c_s[top], minlength=ng)
+    g_ans = group[row]
+    total = np.bincount(g_ans, minlength=ng).astype(np.int64)
+    # distinct answerers and the answers of the top ceil(m/100) of them, per group
+    m, top_sum = distinct_items(g_ans, th.author[ans][item], ng)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(total > 0, top_sum / np.maximum(total, 1), np.nan)
     return pd.DataFrame(

@@ -170,7 +170,7 @@ mod purchase {
 // -- co-creation --
 use super::graph::{CsrGraph, edge_weight};
 use super::run::run_detached;
-use crate::value::{AttributionConfig, group_quantiles, influence_attribution};
+use crate::value::{AttributionConfig, group_item_counts, group_quantiles, influence_attribution};
 use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 
@@ -218,4 +218,23 @@ pub fn grouped_quantiles<'py>(
         group_quantiles(g, v, n_groups, q, ctl)
     })?;
     Ok(out.into_pyarray(py))
+}
+
+/// Per group: (distinct items, summed counts of the ceil(m / top_per) most frequent items).
+#[pyfunction]
+#[pyo3(signature = (groups, items, n_groups, *, top_per=100, n_threads=None))]
+#[allow(clippy::type_complexity)]
+pub fn grouped_item_counts<'py>(
+    py: Python<'py>,
+    groups: PyReadonlyArray1<'py, u32>,
+    items: PyReadonlyArray1<'py, u32>,
+    n_groups: usize,
+    top_per: usize,
+    n_threads: Option<usize>,
+) -> PyResult<(Bound<'py, PyArray1<u64>>, Bound<'py, PyArray1<u64>>)> {
+    let (g, it) = (groups.as_slice()?, items.as_slice()?);
+    let (distinct, top) = run_detached(py, n_threads, None, |ctl| {
+        group_item_counts(g, it, n_groups, top_per, ctl)
+    })?;
+    Ok((distinct.into_pyarray(py), top.into_pyarray(py)))
 }

@@ -16,4 +16,4 @@ pub use attribution::{
     Attribution, AttributionConfig, DEFAULT_DECAY, DEFAULT_MAX_HOPS, MAX_HOPS_LIMIT,
     influence_attribution,
 };
-pub use group_quantiles::group_quantiles;
+pub use group_quantiles::{group_item_counts, group_quantiles};

@@ -455,3 +455,26 @@ def test_peer_support_a_million_posts_beats_a_second_or_so():
     assert r.communities["threads"].sum() == n_q
     assert h["content"].sum() == n
     assert elapsed < 15, elapsed
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_core_group_helpers_match_numpy(seed):
+    from socialcrm import _core
+
+    rng = np.random.default_rng(seed)
+    n, ng = 5000, 37
+    g = rng.integers(0, ng - 2, n).astype(np.uint32)  # the last groups stay empty
+    v = rng.normal(size=n)
+    v[rng.random(n) < 0.1] = np.nan
+    q = _core.grouped_quantiles(g, v, ng, np.array([0.0, 0.5, 0.9, 1.0])).reshape(ng, 4)
+    for k in range(ng):
+        x = v[(g == k) & ~np.isnan(v)]
+        want = np.quantile(x, [0.0, 0.5, 0.9, 1.0]) if len(x) else np.full(4, np.nan)
+        np.testing.assert_allclose(q[k], want, rtol=1e-12, atol=1e-15)
+    items = rng.integers(0, 400, n).astype(np.uint32)
+    distinct, top = _core.grouped_item_counts(g, items, ng, top_per=10)
+    for k in range(ng):
+        counts = np.sort(np.bincount(items[g == k]))[::-1]
+        counts = counts[counts > 0]
+        assert distinct[k] == len(counts)
+        assert top[k] == counts[: math.ceil(len(counts) / 10)].sum()
