@@ -183,10 +183,30 @@ def _period_ns(ns: np.ndarray, offset: Any) -> np.ndarray:
         return s.dt.floor(offset).to_numpy().view(np.int64)
     day = np.int64(86_400 * 10**9)
     codes, days = pd.factorize(ns - ns % day)
-    starts = pd.DatetimeIndex(
-        [offset.rollback(d) for d in pd.DatetimeIndex(days.view("datetime64[ns]"))]
-    )
+    idx = pd.DatetimeIndex(days.view("datetime64[ns]"))
+    if (
+        offset.n == 1
+        and isinstance(offset, _ANCHORED)
+        and getattr(offset, "weekday", 0) is not None
+    ):
+        # d is on the offset iff (d - offset) + offset == d; otherwise d - offset rolls back
+        back = idx - offset
+        starts = pd.DatetimeIndex(np.where(back + offset == idx, idx, back))
+    else:
+        starts = pd.DatetimeIndex([offset.rollback(d) for d in idx])
     return starts.as_unit("ns").asi8[codes] if len(days) else np.zeros(0, dtype=np.int64)
+
+
+#: Anchored offsets whose rollback is vectorised in _period_ns.
+_ANCHORED = (
+    pd.offsets.MonthBegin,
+    pd.offsets.MonthEnd,
+    pd.offsets.QuarterBegin,
+    pd.offsets.QuarterEnd,
+    pd.offsets.YearBegin,
+    pd.offsets.YearEnd,
+    pd.offsets.Week,
+)
 
 
 def split_tags(tags: pd.Series) -> pd.Series:
