@@ -2,7 +2,8 @@
 
 - peer_support and community_health on 10^5 and 10^6 synthetic posts, against a
   straightforward pandas implementation of the same figures written here (the "peer");
-- influencer_value (Rust core, two hops) on LFR graphs from benches/_graphs.py.
+- influencer_value (Rust core, two hops: sparse matrix-vector passes) on the 10^4, 10^5 and
+  10^6-node LFR graphs from benches/_graphs.py (no peer library computes this measure).
 
 Writes bench-results/cocreation.json and prints a Markdown table. ``--quick`` runs the small
 sizes only. Times are the best of a few runs (graph and table construction not timed).

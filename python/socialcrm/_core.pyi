@@ -26,6 +26,8 @@ __all__ = [
     "eigenvector",
     "gamma_gamma_fit",
     "graph_stats",
+    "grouped_item_counts",
+    "grouped_quantiles",
     "harmonic",
     "hits",
     "induced_subgraph",
@@ -360,3 +362,19 @@ def attribute_influence(
     n_threads: int | None = None,
     progress: Callable[[int, int], object] | None = None,
 ) -> tuple[_F64, _F64]: ...
+def grouped_quantiles(
+    groups: _U32,
+    values: _F64,
+    n_groups: int,
+    qs: _F64,
+    *,
+    n_threads: int | None = None,
+) -> _F64: ...
+def grouped_item_counts(
+    groups: _U32,
+    items: _U32,
+    n_groups: int,
+    *,
+    top_per: int = 100,
+    n_threads: int | None = None,
+) -> tuple[_U64, _U64]: ...

@@ -9,14 +9,19 @@ import numpy as np
 import pandas as pd
 
 from ._peer_support import (
-    _community_labels,
     _thread_table,
     columns_of,
+    community_labels,
+    distinct_items,
+    expand,
+    group_index,
+    group_quantiles,
     ids,
     intake,
+    key_index,
     numbers,
     optional,
-    period_start,
+    period_codes,
     resolve_threads,
     times,
 )
@@ -139,46 +144,8 @@ def community_health(
         extra=(views,),
     )
     threads, _ = _thread_table(th, pd.Index([]))
-    labels = _community_labels(th, tags, community)
-    p = th.posts
-    p_per = period_start(p["created_at"], freq)
-    posts_c = pd.DataFrame(
-        {
-            "thread": p["thread"].to_numpy(),
-            "author": np.where(p["author"].to_numpy() >= 0, p["author"].to_numpy(), np.nan),
-            "period": p_per.to_numpy(),
-            "day": p["created_at"].dt.normalize().to_numpy(),
-        }
-    ).merge(labels.reset_index(), on="thread")
-    g = posts_c.groupby(["community", "period"], sort=True)
-    out = pd.DataFrame({"content": g.size().astype(np.int64)})
-    out["active_authors"] = g["author"].nunique()
-    days = g["day"].nunique()
-    out["liveliness"] = (days / _period_days(out.index.get_level_values("period"), freq)).clip(
-        upper=1.0
-    )
-    t_per = pd.Series(period_start(threads["created_at"], freq).to_numpy(), index=threads.index)
-    tc = labels.reset_index().assign(period=lambda d: t_per.reindex(d["thread"]).to_numpy())
-    tc = tc.join(threads[["answers", "comments", "first_response_hours"]], on="thread")
-    if views is not None:
-        q = th.questions.set_index("post_id")
-        v = numbers(q[views], "posts", views, nulls=True)
-        tc["views"] = pd.Series(v, index=q.index).reindex(tc["thread"]).to_numpy()
-    tg = tc.groupby(["community", "period"], sort=True)
-    thread_stats = pd.DataFrame(
-        {
-            "interaction": (tg["answers"].sum() + tg["comments"].sum()) / tg.size(),
-            "responsiveness_hours": tg["first_response_hours"].median(),
-            "traffic": tg["views"].sum(min_count=1) if views is not None else np.nan,
-        }
-    )
-    out = out.join(thread_stats, how="outer")
-    out["content"] = out["content"].fillna(0).astype(np.int64)
-    out["liveliness"] = out["liveliness"].fillna(0.0)
-    out["interaction"] = out["interaction"].fillna(0.0)
-    out["active_authors"] = out["active_authors"].fillna(0).astype(np.int64)
-    if views is None:
-        out["traffic"] = np.nan
+    lab = community_labels(th, tags, community)
+    out = _factors(th, threads, lab, freq, views)
     out["members"] = (
         _members(memberships, out.index, freq, member, member_community, joined_at)
         if memberships is not None
@@ -201,6 +168,62 @@ def community_health(
     out.index = out.index.set_names(["community", "period"])
     out.attrs["weights"] = dict(w)
     out.attrs["notes"] = list(th.notes)
+    return out
+
+
+def _factors(
+    th: Any, threads: pd.DataFrame, lab: Any, freq: str, views: str | None
+) -> pd.DataFrame:
+    """Raw factors per (community, period) by codes and bincounts: posts count in the period
+    of their creation, threads in the period of their question."""
+    period, starts = period_codes(th.time, freq)
+    n_per = max(len(starts), 1)
+    # posts: one item per (post, label of its thread)
+    item, row = expand(lab, th.thread)
+    p_group, p_keys = group_index(lab, row, period[item], n_per)
+    ng = len(p_keys)
+    author = th.author[item]
+    known = author >= 0
+    active, _ = distinct_items(p_group[known], author[known], ng)
+    day = th.time[item] // np.int64(86_400 * 10**9)
+    days, _ = distinct_items(p_group, day - (day.min() if len(day) else 0), ng)
+    # threads: one item per (thread, label)
+    t = lab.thread
+    t_group, t_keys = group_index(lab, np.arange(len(t)), period[th.q_post[t]], n_per)
+    nt = len(t_keys)
+    size = np.bincount(t_group, minlength=nt)
+    replies = threads["answers"].to_numpy() + threads["comments"].to_numpy()
+    (resp,) = group_quantiles(t_group, threads["first_response_hours"].to_numpy()[t], nt, (0.5,))
+    traffic = np.full(nt, np.nan)
+    if views is not None:
+        v = numbers(th.q_cols[views], "posts", views, nulls=True)[t]
+        has = ~np.isnan(v)
+        seen = np.bincount(t_group[has], minlength=nt) > 0
+        traffic[seen] = np.bincount(t_group[has], v[has], minlength=nt)[seen]
+    keys = np.union1d(p_keys, t_keys)
+    n = len(keys)
+    p_at, t_at = np.searchsorted(keys, p_keys), np.searchsorted(keys, t_keys)
+    out = pd.DataFrame(
+        {
+            "content": _spread(n, p_at, np.bincount(p_group, minlength=ng), 0).astype(np.int64),
+            "active_authors": _spread(n, p_at, active, 0).astype(np.int64),
+            "liveliness": _spread(n, p_at, days, 0),
+            "interaction": _spread(
+                n, t_at, np.bincount(t_group, replies[t], minlength=nt) / size, 0
+            ),
+            "responsiveness_hours": _spread(n, t_at, resp, np.nan),
+            "traffic": _spread(n, t_at, traffic, np.nan),
+        },
+        index=key_index(lab, keys, starts),
+    )
+    n_days = _period_days(out.index.get_level_values("period"), freq)
+    out["liveliness"] = np.minimum(out["liveliness"].to_numpy() / n_days, 1.0)
+    return out
+
+
+def _spread(n: int, at: np.ndarray, values: np.ndarray, fill: float) -> np.ndarray:
+    out = np.full(n, fill, dtype=float)
+    out[at] = values
     return out
 
 

@@ -79,7 +79,8 @@ def influencer_value(
     n_threads : int, optional
         Threads to use; results do not depend on it.
     progress : callable, optional
-        ``progress(done, total)`` about every 50 ms (``"katz"``: nodes of the two passes).
+        ``progress(done, total)`` about every 50 ms (``"katz"``: nodes of the
+        ``2 * max_hops + 1`` passes).
 
     Returns
     -------
@@ -112,8 +113,14 @@ def influencer_value(
     (terms with :math:`E_j = 0` are 0). Hence :math:`\\sum_{i \\ne j} a_{ij} =
     s\\,\\mathrm{CLV}_j` for every reached :math:`j` and :math:`\\sum_i \\mathrm{CIV}_i =
     s \\sum_{j: E_j > 0} \\mathrm{CLV}_j`. Walks returning to :math:`j` itself are left out of
-    both sums. ``"spread"``: with :math:`P_{ij}` the probability that a cascade seeded at
-    candidate :math:`i` activates :math:`j \\ne i`,
+    both sums. The sums are computed as sparse matrix-vector products,
+    :math:`E = \\sum_k \\delta^{k-1} (\\mathbf 1^\\top B^k - \\operatorname{diag} B^k)` and
+    :math:`\\mathrm{CIV} = \\sum_k \\delta^{k-1} (B^k y - \\operatorname{diag}(B^k)\\, y)` with
+    :math:`y_j = s\\,\\mathrm{CLV}_j / E_j`, in :math:`O(K |E|)` time; the closed walks
+    :math:`\\operatorname{diag} B^k` cost :math:`O(|E|)` for :math:`K \\le 2` (reciprocal edges)
+    and the walks of :math:`\\lceil K/2 \\rceil` hops from every node beyond, so keep ``max_hops``
+    at 2 on large graphs. ``"spread"``: with :math:`P_{ij}` the probability that a cascade
+    seeded at candidate :math:`i` activates :math:`j \\ne i`,
 
     .. math::
 

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import _tables
+from . import _core, _tables
 from .exceptions import InputError, InputTypeError
 
 __all__ = ["PeerSupportResult", "peer_support"]
@@ -162,16 +162,51 @@ def annuity(n_months: float, discount_rate: float) -> float:
 def period_start(t: pd.Series, freq: str) -> pd.Series:
     """Start of the ``freq`` period holding each time (pandas offset alias: 'D', 'W', 'MS',
     'QS', 'YS', 'h', ...)."""
-    try:
-        offset = pd.tseries.frequencies.to_offset(freq)
-    except (ValueError, TypeError) as exc:
-        raise InputError(f"freq must be a pandas offset alias such as 'MS', got {freq!r}") from exc
+    offset = _offset(freq)
     if isinstance(offset, pd.offsets.Tick):
         return t.dt.floor(freq)
-    days = t.dt.normalize()
-    uniq = pd.Index(days.unique())
-    starts = pd.DatetimeIndex([offset.rollback(d) for d in uniq])
-    return pd.Series(starts[uniq.get_indexer(days)], index=t.index)
+    ns = t.to_numpy(dtype="datetime64[ns]").view(np.int64)
+    return pd.Series(_period_ns(ns, offset).view("datetime64[ns]"), index=t.index)
+
+
+def _offset(freq: str) -> Any:
+    try:
+        return pd.tseries.frequencies.to_offset(freq)
+    except (ValueError, TypeError) as exc:
+        raise InputError(f"freq must be a pandas offset alias such as 'MS', got {freq!r}") from exc
+
+
+def _period_ns(ns: np.ndarray, offset: Any) -> np.ndarray:
+    """Period starts (ns) of UTC-naive times (ns): each distinct day is rolled back once."""
+    if isinstance(offset, pd.offsets.Tick):
+        s = pd.Series(ns.view("datetime64[ns]"))
+        return s.dt.floor(offset).to_numpy().view(np.int64)
+    day = np.int64(86_400 * 10**9)
+    codes, days = pd.factorize(ns - ns % day)
+    idx = pd.DatetimeIndex(days.view("datetime64[ns]"))
+    if (
+        offset.n == 1
+        and isinstance(offset, _ANCHORED)
+        and getattr(offset, "weekday", 0) is not None
+    ):
+        # d is on the offset iff (d - offset) + offset == d; otherwise d - offset rolls back
+        back = idx - offset
+        starts = pd.DatetimeIndex(np.where(back + offset == idx, idx, back))
+    else:
+        starts = pd.DatetimeIndex([offset.rollback(d) for d in idx])
+    return starts.as_unit("ns").asi8[codes] if len(days) else np.zeros(0, dtype=np.int64)
+
+
+#: Anchored offsets whose rollback is vectorised in _period_ns.
+_ANCHORED = (
+    pd.offsets.MonthBegin,
+    pd.offsets.MonthEnd,
+    pd.offsets.QuarterBegin,
+    pd.offsets.QuarterEnd,
+    pd.offsets.YearBegin,
+    pd.offsets.YearEnd,
+    pd.offsets.Week,
+)
 
 
 def split_tags(tags: pd.Series) -> pd.Series:
@@ -186,12 +221,29 @@ def split_tags(tags: pd.Series) -> pd.Series:
 
 
 # ---------------------------------------------------------------------- thread structure
+QUESTION, ANSWER, COMMENT = 0, 1, 2
+
+
 @dataclass
 class Threads:
-    """Posts resolved to their threads (internal)."""
+    """Posts resolved to their threads (internal). Per kept post (a post under a question, in
+    table order): ``author`` code (-1 none), ``time`` (ns), ``thread`` number and ``role``
+    (QUESTION / ANSWER / COMMENT). Per thread (question, in table order): ``q_id``,
+    ``q_author``, ``q_time``, ``q_post`` (its position among the kept posts), ``q_cols``
+    (tags, community and extra columns of the question) and, with an accepted-answer column,
+    ``accepted`` (the accepted answer's author code, -2 when none is accepted)."""
 
-    posts: pd.DataFrame  # post_id, author (code, -1 none), created_at, root, role, thread
-    questions: pd.DataFrame  # the question rows of posts (indexed by row), + accepted_row ...
+    author: np.ndarray
+    time: np.ndarray
+    thread: np.ndarray
+    role: np.ndarray
+    post_id: np.ndarray
+    q_id: np.ndarray
+    q_author: np.ndarray
+    q_time: np.ndarray
+    q_post: np.ndarray
+    q_cols: dict[str, pd.Series]
+    accepted: np.ndarray | None
     authors: pd.Index  # author id of each code
     notes: list[str]
 
@@ -220,35 +272,26 @@ def resolve_threads(
         [post_type, accepted_answer_id, tags, community, *extra],
     )
     ids(table[post_id], "posts", post_id)
-    dup = table[post_id].duplicated().to_numpy()
-    if dup.any():
+    pid = pd.Index(table[post_id])
+    if not pid.is_unique:
+        dup = table[post_id].duplicated().to_numpy()
         raise InputError(
             f"table 'posts', column '{post_id}': {int(dup.sum())} rows are duplicate post ids "
             f"(first at row {int(np.flatnonzero(dup)[0])}); post ids must be unique"
         )
-    t = times(table[created_at], "posts", created_at)
+    t, _ = _tables.time_array(table[created_at], "posts", created_at)
     notes: list[str] = []
-    pid = pd.Index(table[post_id])
     parent = table[parent_id]
     has_parent = parent.notna().to_numpy()
     pos = np.full(len(table), -1, dtype=np.int64)
-    pos[has_parent] = pid.get_indexer(parent[has_parent])
+    pos[has_parent] = _positions(pid, parent[has_parent])
     orphan = has_parent & (pos < 0)
     if orphan.any():
         notes.append(
             f"table 'posts', column '{parent_id}': {int(orphan.sum())} replies whose parent "
             "post is not in the table left out"
         )
-    # Follow parents up to the root by pointer jumping: O(n log depth).
-    root = np.where(has_parent, pos, np.arange(len(table)))
-    root[orphan] = -1
-    for _ in range(64):
-        ok = root >= 0
-        nxt = root.copy()
-        nxt[ok] = root[root[ok]]
-        if np.array_equal(nxt, root):
-            break
-        root = nxt
+    root = _roots(pos, has_parent, orphan)
     is_question = ~has_parent
     lost = (root >= 0) & ~is_question[np.maximum(root, 0)]
     if lost.any():
@@ -257,52 +300,101 @@ def resolve_threads(
             "parents (no question at the top) left out"
         )
         root[lost] = -1
-    kind = (
-        table[post_type].astype("string").str.lower().fillna("")
-        if post_type is not None
-        else pd.Series(np.where(has_parent, "answer", "question"), index=table.index)
-    )
-    if post_type is not None:
-        # A direct reply without a type counts as an answer; deeper replies as comments.
-        direct = has_parent & (pos >= 0) & is_question[np.maximum(pos, 0)]
-        kind = kind.where(kind != "", np.where(direct, "answer", "comment"))
-    role = np.where(is_question, "question", np.where(kind == "answer", "answer", "comment"))
+    role = _roles(table, post_type, has_parent, pos, is_question)
     codes, authors = _factorize(table[author])
-    frame = pd.DataFrame(
-        {
-            "post_id": table[post_id].to_numpy(),
-            "author": codes,
-            "created_at": t.to_numpy(),
-            "root": root,
-            "role": role,
-        }
-    )
     no_author = codes < 0
     if no_author.any():
         notes.append(
             f"table 'posts', column '{author}': {int(no_author.sum())} posts without an author "
             "(e.g. deleted accounts): they count in their thread but for no customer"
         )
-    frame = frame[root >= 0]
-    q = frame[frame["role"] == "question"].copy()
-    rows = q.index.to_numpy()
+    kept = np.flatnonzero(root >= 0)
+    rows = np.flatnonzero(is_question)
+    number = np.full(len(table), -1, dtype=np.int64)
+    number[rows] = np.arange(len(rows))
+    post_of = np.full(len(table), -1, dtype=np.int64)
+    post_of[kept] = np.arange(len(kept))
+    accepted = None
     if accepted_answer_id is not None:
         acc = table[accepted_answer_id].iloc[rows]
         acc_pos = np.full(len(rows), -1, dtype=np.int64)
         given = acc.notna().to_numpy()
-        acc_pos[given] = pid.get_indexer(acc[given])
+        acc_pos[given] = _positions(pid, acc[given])
         ok = acc_pos >= 0
-        ok[ok] = (role[acc_pos[ok]] == "answer") & (root[acc_pos[ok]] == rows[ok])
-        q["accepted_row"] = np.where(ok, acc_pos, -1)
-    if tags is not None:
-        q["tags"] = table[tags].to_numpy(dtype=object)[rows]
-    if community is not None:
-        q["community"] = table[community].to_numpy(dtype=object)[rows]
-    for c in extra:
-        if c is not None:
-            q[c] = table[c].to_numpy()[rows]
-    frame["thread"] = table[post_id].to_numpy()[frame["root"].to_numpy()]
-    return Threads(posts=frame, questions=q, authors=authors, notes=notes)
+        ok[ok] = (role[acc_pos[ok]] == ANSWER) & (root[acc_pos[ok]] == rows[ok])
+        accepted = np.where(ok, codes[np.maximum(acc_pos, 0)], -2)
+    q_cols = {
+        c: table[c].iloc[rows].reset_index(drop=True)
+        for c in (tags, community, *extra)
+        if c is not None
+    }
+    post_ids = table[post_id].to_numpy()
+    return Threads(
+        author=codes[kept],
+        time=t[kept],
+        thread=number[root[kept]],
+        role=role[kept],
+        post_id=post_ids[kept],
+        q_id=post_ids[rows],
+        q_author=codes[rows],
+        q_time=t[rows],
+        q_post=post_of[rows],
+        q_cols=q_cols,
+        accepted=accepted,
+        authors=authors,
+        notes=notes,
+    )
+
+
+def _positions(pid: pd.Index, values: pd.Series) -> np.ndarray:
+    """Row of each id in ``pid`` (-1 if absent); nullable integer ids are looked up as plain
+    int64 (no nulls remain here), which is much faster."""
+    signed = pd.api.types.is_signed_integer_dtype
+    if not (signed(values.dtype) and signed(pid.dtype)):
+        return pid.get_indexer(values)
+    v = values.to_numpy(dtype=np.int64)
+    ids = pid.to_numpy(dtype=np.int64)
+    if len(ids) and pid.is_monotonic_increasing and ids[-1] - ids[0] == len(ids) - 1:
+        # unique consecutive ids (e.g. auto-increment keys): the row is an offset
+        pos = v - ids[0]
+        pos[(pos < 0) | (pos >= len(ids))] = -1
+        return pos
+    return pid.get_indexer(v)
+
+
+def _roots(pos: np.ndarray, has_parent: np.ndarray, orphan: np.ndarray) -> np.ndarray:
+    """Root row of every row (-1 under an orphan), by pointer jumping: O(n log depth)."""
+    root = np.where(has_parent, pos, np.arange(len(pos)))
+    root[orphan] = -1
+    for _ in range(64):
+        ok = root >= 0
+        nxt = root.copy()
+        nxt[ok] = root[root[ok]]
+        if np.array_equal(nxt, root):
+            break
+        root = nxt
+    return root
+
+
+def _roles(
+    table: pd.DataFrame,
+    post_type: str | None,
+    has_parent: np.ndarray,
+    pos: np.ndarray,
+    is_question: np.ndarray,
+) -> np.ndarray:
+    """QUESTION / ANSWER / COMMENT per row; the type strings are lowered once per distinct
+    value."""
+    if post_type is None:
+        return np.where(is_question, QUESTION, ANSWER).astype(np.int8)
+    codes, uniques = pd.factorize(table[post_type])
+    lowered = pd.Series(uniques, dtype=object).astype("string").str.lower().fillna("")
+    answer_u = np.append((lowered == "answer").to_numpy(dtype=bool), False)
+    empty_u = np.append((lowered == "").to_numpy(dtype=bool), True)  # code -1: no type
+    # A direct reply without a type counts as an answer; deeper replies as comments.
+    direct = has_parent & (pos >= 0) & is_question[np.maximum(pos, 0)]
+    answer = answer_u[codes] | (empty_u[codes] & direct)
+    return np.where(is_question, QUESTION, np.where(answer, ANSWER, COMMENT)).astype(np.int8)
 
 
 def _factorize(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
@@ -494,21 +586,17 @@ def peer_support(
     threads, solver = _thread_table(th, staff_ids)
     unit = cost * rate
     customers = _customer_table(th, threads, solver, staff_ids, unit)
-    comm = _community_labels(th, tags, community)
-    periods = period_start(threads["created_at"], freq)
-    communities = _community_table(th, threads, comm, periods)
-    deflection = (
-        threads.assign(period=periods.to_numpy())
-        .groupby("period", sort=True)["peer_solved"]
-        .sum()
-        .astype(np.int64)
-        .rename("peer_solved_threads")
-        .to_frame()
+    period, starts = period_codes(th.q_time, freq)
+    labels = community_labels(th, tags, community)
+    communities = _community_table(th, threads, labels, period, starts)
+    peer = np.bincount(period, threads["peer_solved"].to_numpy(), minlength=len(starts))
+    deflection = pd.DataFrame(
+        {"peer_solved_threads": peer.astype(np.int64)}, index=pd.Index(starts, name="period")
     )
     deflection["deflected_contacts"] = deflection["peer_solved_threads"] * rate
     deflection["savings"] = deflection["deflected_contacts"] * cost
-    t = th.posts["created_at"]
-    span = (t.max() - t.min()) / np.timedelta64(1, "D") / MONTH_DAYS if len(t) else 0.0
+    t = th.time
+    span = (int(t.max()) - int(t.min())) / 86_400e9 / MONTH_DAYS if len(t) else 0.0
     return PeerSupportResult(
         customers=customers,
         threads=threads,
@@ -528,87 +616,80 @@ def _staff_index(staff: Any) -> pd.Index:
 
 
 def _thread_table(th: Threads, staff: pd.Index) -> tuple[pd.DataFrame, np.ndarray]:
-    p, q = th.posts, th.questions
-    size = int(p.index.max()) + 1 if len(p) else 0
-    qrows = q.index.to_numpy()
-    asker_of = np.full(size, -1, dtype=np.int64)
-    asker_of[qrows] = q["author"].to_numpy()
-    qtime = q["created_at"].to_numpy().view(np.int64)
-    replies = p[p["role"] != "question"]
-    root = replies["root"].to_numpy()
-    ra = replies["author"].to_numpy()
+    nq = len(th.q_id)
+    rep = th.role != QUESTION
+    root = th.thread[rep]
+    ra = th.author[rep]
+    rt = th.time[rep]
     # "someone else": a known author other than the asker (a deleted asker differs from all)
-    other = (ra >= 0) & (ra != asker_of[root])
-    is_answer = (replies["role"] == "answer").to_numpy()
-    n_answers = np.bincount(root[is_answer], minlength=size)
-    n_comments = np.bincount(root[~is_answer], minlength=size)
+    other = (ra >= 0) & (ra != th.q_author[root])
+    is_answer = th.role[rep] == ANSWER
     never = np.iinfo(np.int64).max
-    first = np.full(size, never, dtype=np.int64)
-    np.minimum.at(first, root[other], replies["created_at"].to_numpy().view(np.int64)[other])
-    answered = np.zeros(size, dtype=bool)
+    first = np.full(nq, never, dtype=np.int64)
+    np.minimum.at(first, root[other], rt[other])
+    answered = np.zeros(nq, dtype=bool)
     answered[root[other & is_answer]] = True
-    out = pd.DataFrame(index=pd.Index(q["post_id"].to_numpy(), name="thread"))
-    out["asker"] = ids_of(th.authors, asker_of[qrows])
-    out["created_at"] = q["created_at"].to_numpy()
-    out["answers"] = n_answers[qrows]
-    out["comments"] = n_comments[qrows]
-    f = first[qrows]
-    hours = np.full(len(qrows), np.nan)
-    has = f != never
-    hours[has] = (f[has] - qtime[has]) / 3.6e12
-    out["first_response_hours"] = hours
-    out["answered"] = answered[qrows]
-    solver = np.full(len(qrows), -1, dtype=np.int64)
-    solved = np.zeros(len(qrows), dtype=bool)
-    if "accepted_row" in q.columns:
-        acc = q["accepted_row"].to_numpy()
-        solved = acc >= 0
-        author_at = np.full(size, -1, dtype=np.int64)
-        author_at[p.index.to_numpy()] = p["author"].to_numpy()
-        solver[solved] = author_at[acc[solved]]
+    hours = np.full(nq, np.nan)
+    has = first != never
+    hours[has] = (first[has] - th.q_time[has]) / 3.6e12
+    solver = np.full(nq, -1, dtype=np.int64)
+    if th.accepted is not None:
+        solved = th.accepted > -2
+        solver[solved] = th.accepted[solved]
     else:
-        ans = replies[other & is_answer].sort_values(["created_at", "post_id"], kind="stable")
-        firsts = ans.drop_duplicates("root")
-        loc = pd.Index(qrows).get_indexer(firsts["root"].to_numpy())
+        solved = np.zeros(nq, dtype=bool)
+        c = other & is_answer
+        ans = pd.DataFrame(
+            {"root": root[c], "t": rt[c], "post_id": th.post_id[rep][c], "author": ra[c]}
+        )
+        firsts = ans.sort_values(["t", "post_id"], kind="stable").drop_duplicates("root")
+        loc = firsts["root"].to_numpy()
         solved[loc] = True
         solver[loc] = firsts["author"].to_numpy()
     staff_code = np.zeros(len(th.authors) + 1, dtype=bool)
     staff_code[:-1] = th.authors.isin(staff)
-    out["solved"] = solved
-    out["solver"] = ids_of(th.authors, solver)
-    out["peer_solved"] = solved & (solver >= 0) & (solver != asker_of[qrows]) & ~staff_code[solver]
+    peer = solved & (solver >= 0) & (solver != th.q_author) & ~staff_code[solver]
+    out = pd.DataFrame(
+        {
+            "asker": ids_of(th.authors, th.q_author),
+            "created_at": th.q_time.view("datetime64[ns]"),
+            "answers": np.bincount(root[is_answer], minlength=nq),
+            "comments": np.bincount(root[~is_answer], minlength=nq),
+            "first_response_hours": hours,
+            "answered": answered,
+            "solved": solved,
+            "solver": ids_of(th.authors, solver),
+            "peer_solved": peer,
+        },
+        index=pd.Index(th.q_id, name="thread"),
+    )
     return out, solver
 
 
 def _customer_table(
     th: Threads, threads: pd.DataFrame, solver: np.ndarray, staff: pd.Index, unit: float
 ) -> pd.DataFrame:
-    p = th.posts[th.posts["author"] >= 0]
     n = len(th.authors)
-    a = p["author"].to_numpy()
-    role = p["role"].to_numpy()
-    out = pd.DataFrame(index=th.authors)
-    for r, col in (("question", "questions"), ("answer", "answers"), ("comment", "comments")):
-        out[col] = np.bincount(a[role == r], minlength=n).astype(np.int64)
-    q = th.questions
-    acc_authors = solver[(solver >= 0)] if "accepted_row" in q.columns else np.zeros(0, np.int64)
+    known = th.author >= 0
+    a = th.author[known]
+    role = th.role[known]
+    counts = {
+        col: np.bincount(a[role == r], minlength=n).astype(np.int64)
+        for r, col in ((QUESTION, "questions"), (ANSWER, "answers"), (COMMENT, "comments"))
+    }
+    out = pd.DataFrame(counts, index=th.authors)
+    acc_authors = solver[solver >= 0] if th.accepted is not None else np.zeros(0, np.int64)
     out["accepted_answers"] = np.bincount(acc_authors, minlength=n).astype(np.int64)
     with np.errstate(invalid="ignore", divide="ignore"):
         out["acceptance_rate"] = out["accepted_answers"] / out["answers"].where(out["answers"] > 0)
-    ans = p[role == "answer"]
-    size = int(th.posts.index.max()) + 1
-    asker_of = np.full(size, -1, dtype=np.int64)
-    asker_of[q.index.to_numpy()] = q["author"].to_numpy()
-    qtime = np.zeros(size, dtype=np.int64)
-    qtime[q.index.to_numpy()] = q["created_at"].to_numpy().view(np.int64)
-    aa = ans["author"].to_numpy()
-    askers = asker_of[ans["root"].to_numpy()]
-    pairs = pd.DataFrame({"a": aa, "q": askers})
-    pairs = pairs[(pairs["q"] >= 0) & (pairs["q"] != pairs["a"])].drop_duplicates()
-    out["customers_helped"] = np.bincount(pairs["a"].to_numpy(), minlength=n).astype(np.int64)
-    delay = (ans["created_at"].to_numpy().view(np.int64) - qtime[ans["root"].to_numpy()]) / 3.6e12
-    med = pd.Series(delay).groupby(aa).median()
-    out["median_response_hours"] = med.reindex(np.arange(n)).to_numpy()
+    ans = role == ANSWER
+    aa = a[ans]
+    tt = th.thread[known][ans]
+    askers = th.q_author[tt]
+    helped = (askers >= 0) & (askers != aa)
+    out["customers_helped"], _ = distinct_items(aa[helped], askers[helped], n)
+    delay = (th.time[known][ans] - th.q_time[tt]) / 3.6e12
+    (out["median_response_hours"],) = group_quantiles(aa, delay, n, (0.5,))
     peer = solver[threads["peer_solved"].to_numpy()]
     out["solutions"] = np.bincount(peer, minlength=n).astype(np.int64)
     out["deflection_value"] = out["solutions"] * unit
@@ -616,50 +697,154 @@ def _customer_table(
     return out
 
 
-def _community_labels(th: Threads, tags: str | None, community: str | None) -> pd.Series:
-    """Community of each thread, one row per (thread, community), indexed by thread id."""
-    q = th.questions.set_index("post_id")
+@dataclass
+class Labels:
+    """Communities of the threads (internal): label rows sorted by thread."""
+
+    thread: np.ndarray  # thread number of each label row
+    code: np.ndarray  # community code of each label row
+    names: pd.Index  # community name of each code, sorted
+    start: np.ndarray  # label rows of thread t: start[t]..start[t + 1]
+
+
+def community_labels(th: Threads, tags: str | None, community: str | None) -> Labels:
+    """Community of each thread, one label row per (thread, community): tags are split once
+    per distinct tag string, names coded once."""
+    nq = len(th.q_id)
     if tags is not None:
-        lab = split_tags(q["tags"])
+        thread, raw, names = _tag_rows(th.q_cols[tags])
     elif community is not None:
-        lab = q["community"].dropna().astype(str)
+        codes, uniques = pd.factorize(th.q_cols[community])
+        keep = codes >= 0
+        thread, raw = np.flatnonzero(keep), codes[keep]
+        names = pd.Index([str(u) for u in uniques], dtype=object)
     else:
-        lab = pd.Series("all", index=q.index)
-    lab.index.name = "thread"
-    return lab.rename("community")
+        thread, raw = np.arange(nq), np.zeros(nq, dtype=np.int64)
+        names = pd.Index(["all"], dtype=object)
+    # names may repeat after str(); merge them and number them in sorted order
+    merged, sorted_names = pd.factorize(names, sort=True)
+    code = merged[raw] if len(raw) else np.zeros(0, dtype=np.int64)
+    start = np.zeros(nq + 1, dtype=np.int64)
+    np.cumsum(np.bincount(thread, minlength=nq), out=start[1:])
+    return Labels(thread, code.astype(np.int64), pd.Index(sorted_names), start)
+
+
+def _tag_rows(tags: pd.Series) -> tuple[np.ndarray, np.ndarray, pd.Index]:
+    if tags.map(lambda v: isinstance(v, (list, tuple, np.ndarray))).any():
+        rows = split_tags(tags)
+        codes, names = pd.factorize(rows.to_numpy(dtype=object))
+        return rows.index.to_numpy(dtype=np.int64), codes, pd.Index(names, dtype=object)
+    codes, uniques = pd.factorize(tags)
+    split = pd.Series(uniques, dtype=object).astype("string").str.split("|").explode()
+    split = split[split.notna() & (split.astype("string").str.len() > 0)].astype(str)
+    tag_codes, names = pd.factorize(split.to_numpy(dtype=object))
+    owner = split.index.to_numpy(dtype=np.int64)  # distinct tag string of each piece
+    per = np.bincount(owner, minlength=len(uniques))
+    first = np.zeros(len(uniques) + 1, dtype=np.int64)
+    np.cumsum(per, out=first[1:])
+    n_row = np.where(codes >= 0, per[np.maximum(codes, 0)], 0) if len(uniques) else codes * 0
+    thread = np.repeat(np.arange(len(codes)), n_row)
+    offset = np.arange(len(thread)) - np.repeat(np.cumsum(n_row) - n_row, n_row)
+    piece = first[codes[thread]] + offset
+    return thread, tag_codes[piece], pd.Index(names, dtype=object)
+
+
+def period_codes(ns: np.ndarray, freq: str) -> tuple[np.ndarray, pd.DatetimeIndex]:
+    """Period number of each time and the sorted period starts."""
+    starts = _period_ns(ns, _offset(freq))
+    codes, uniques = pd.factorize(starts, sort=True)
+    return codes.astype(np.int64), pd.DatetimeIndex(uniques.view("datetime64[ns]"))
+
+
+def expand(lab: Labels, thread: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For items in threads ``thread``: (item index, label row) for every label of its thread."""
+    lo, hi = lab.start[thread], lab.start[thread + 1]
+    n = hi - lo
+    item = np.repeat(np.arange(len(thread)), n)
+    row = np.repeat(lo - (np.cumsum(n) - n), n) + np.arange(len(item))
+    return item, row
+
+
+def group_quantiles(
+    groups: np.ndarray, values: np.ndarray, n_groups: int, qs: tuple[float, ...]
+) -> list[np.ndarray]:
+    """Per-group quantiles with linear interpolation, NaN values skipped (NaN for a group
+    without values); a counting sort by group and parallel per-group sorts in the core."""
+    out = _core.grouped_quantiles(
+        np.ascontiguousarray(groups, dtype=np.uint32),
+        np.ascontiguousarray(values, dtype=np.float64),
+        n_groups,
+        np.asarray(qs, dtype=np.float64),
+    ).reshape(n_groups, len(qs))
+    return [out[:, k].copy() for k in range(len(qs))]
+
+
+def distinct_items(
+    groups: np.ndarray, items: np.ndarray, n_groups: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per group: distinct items and the summed occurrences of its ceil(m/100) most frequent
+    items (a counting sort by group and parallel per-group sorts in the core)."""
+    distinct, top = _core.grouped_item_counts(
+        np.ascontiguousarray(groups, dtype=np.uint32),
+        np.ascontiguousarray(items, dtype=np.uint32),
+        n_groups,
+    )
+    return distinct.astype(np.int64), top.astype(np.int64)
+
+
+def group_index(
+    lab: Labels, label_row: np.ndarray, period: np.ndarray, n_periods: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Group key ``community * n_periods + period`` of each item, and the sorted keys."""
+    key = lab.code[label_row] * n_periods + period
+    # pandas' hash factorize: much faster than np.unique on large arrays
+    group, keys = pd.factorize(key, sort=True)
+    return group.astype(np.int64), keys
+
+
+def key_index(lab: Labels, keys: np.ndarray, starts: pd.DatetimeIndex) -> pd.MultiIndex:
+    n_periods = max(len(starts), 1)
+    return pd.MultiIndex.from_arrays(
+        [lab.names.take(keys // n_periods), starts.take(keys % n_periods)],
+        names=["community", "period"],
+    )
 
 
 def _community_table(
-    th: Threads, threads: pd.DataFrame, comm: pd.Series, periods: pd.Series
+    th: Threads,
+    threads: pd.DataFrame,
+    lab: Labels,
+    period: np.ndarray,
+    starts: pd.DatetimeIndex,
 ) -> pd.DataFrame:
-    per = pd.Series(periods.to_numpy(), index=threads.index)
-    tc = pd.DataFrame(
-        {"community": comm.to_numpy(), "period": per.reindex(comm.index).to_numpy()},
-        index=comm.index,
+    n_per = max(len(starts), 1)
+    group, keys = group_index(lab, np.arange(len(lab.thread)), period[lab.thread], n_per)
+    ng = len(keys)
+    t = lab.thread
+    size = np.bincount(group, minlength=ng)
+    solved = np.bincount(group, threads["solved"].to_numpy()[t], minlength=ng)
+    answered = np.bincount(group, threads["answered"].to_numpy()[t], minlength=ng)
+    median, p90 = group_quantiles(
+        group, threads["first_response_hours"].to_numpy()[t], ng, (0.5, 0.9)
     )
-    tt = tc.join(threads[["solved", "answered", "first_response_hours"]])
-    g = tt.groupby(["community", "period"], sort=True)
-    out = pd.DataFrame(
+    ans = (th.role == ANSWER) & (th.author >= 0)
+    item, row = expand(lab, th.thread[ans])
+    g_ans = group[row]
+    total = np.bincount(g_ans, minlength=ng).astype(np.int64)
+    # distinct answerers and the answers of the top ceil(m/100) of them, per group
+    m, top_sum = distinct_items(g_ans, th.author[ans][item], ng)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(total > 0, top_sum / np.maximum(total, 1), np.nan)
+    return pd.DataFrame(
         {
-            "threads": g.size().astype(np.int64),
-            "solution_rate": g["solved"].mean(),
-            "median_first_response_hours": g["first_response_hours"].median(),
-            "p90_first_response_hours": g["first_response_hours"].quantile(0.9),
-            "unanswered_share": 1.0 - g["answered"].mean(),
-        }
+            "threads": size.astype(np.int64),
+            "solution_rate": solved / size,
+            "median_first_response_hours": median,
+            "p90_first_response_hours": p90,
+            "unanswered_share": 1.0 - answered / size,
+            "answers": total,
+            "answerers": m.astype(np.int64),
+            "top1pct_answer_share": share,
+        },
+        index=key_index(lab, keys, starts),
     )
-    ans = th.posts[(th.posts["role"] == "answer") & (th.posts["author"] >= 0)]
-    ans = ans[["thread", "author"]].merge(tc, left_on="thread", right_index=True)
-    per_author = ans.groupby(["community", "period", "author"], sort=False).size()
-    per_author = per_author.sort_values(ascending=False, kind="stable")
-    counts = per_author.groupby(level=[0, 1], sort=True)
-    total = counts.sum()
-    m = counts.size()
-    k = np.ceil(m / 100.0).astype(np.int64)
-    rank = counts.cumcount() + 1
-    top = per_author[rank.to_numpy() <= k.reindex(per_author.index.droplevel(2)).to_numpy()]
-    top_sum = top.groupby(level=[0, 1], sort=True).sum()
-    out["answers"] = total.reindex(out.index, fill_value=0).astype(np.int64)
-    out["answerers"] = m.reindex(out.index, fill_value=0).astype(np.int64)
-    out["top1pct_answer_share"] = (top_sum / total).reindex(out.index)
-    return out

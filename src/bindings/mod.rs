@@ -60,5 +60,5 @@ mod _core {
 
     // -- co-creation value --
     #[pymodule_export]
-    use super::value::attribute_influence;
+    use super::value::{attribute_influence, grouped_item_counts, grouped_quantiles};
 }

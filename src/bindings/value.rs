@@ -170,7 +170,7 @@ mod purchase {
 // -- co-creation --
 use super::graph::{CsrGraph, edge_weight};
 use super::run::run_detached;
-use crate::value::{AttributionConfig, influence_attribution};
+use crate::value::{AttributionConfig, group_item_counts, group_quantiles, influence_attribution};
 use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 
@@ -200,4 +200,41 @@ pub fn attribute_influence<'py>(
         influence_attribution(inner, x, &cfg, ctl)
     })?;
     Ok((r.attributed.into_pyarray(py), r.exposure.into_pyarray(py)))
+}
+
+/// Per-group quantiles, NaN skipped: row-major (n_groups, len(qs)).
+#[pyfunction]
+#[pyo3(signature = (groups, values, n_groups, qs, *, n_threads=None))]
+pub fn grouped_quantiles<'py>(
+    py: Python<'py>,
+    groups: PyReadonlyArray1<'py, u32>,
+    values: PyReadonlyArray1<'py, f64>,
+    n_groups: usize,
+    qs: PyReadonlyArray1<'py, f64>,
+    n_threads: Option<usize>,
+) -> PyResult<Bound<'py, PyArray1<f64>>> {
+    let (g, v, q) = (groups.as_slice()?, values.as_slice()?, qs.as_slice()?);
+    let out = run_detached(py, n_threads, None, |ctl| {
+        group_quantiles(g, v, n_groups, q, ctl)
+    })?;
+    Ok(out.into_pyarray(py))
+}
+
+/// Per group: (distinct items, summed counts of the ceil(m / top_per) most frequent items).
+#[pyfunction]
+#[pyo3(signature = (groups, items, n_groups, *, top_per=100, n_threads=None))]
+#[allow(clippy::type_complexity)]
+pub fn grouped_item_counts<'py>(
+    py: Python<'py>,
+    groups: PyReadonlyArray1<'py, u32>,
+    items: PyReadonlyArray1<'py, u32>,
+    n_groups: usize,
+    top_per: usize,
+    n_threads: Option<usize>,
+) -> PyResult<(Bound<'py, PyArray1<u64>>, Bound<'py, PyArray1<u64>>)> {
+    let (g, it) = (groups.as_slice()?, items.as_slice()?);
+    let (distinct, top) = run_detached(py, n_threads, None, |ctl| {
+        group_item_counts(g, it, n_groups, top_per, ctl)
+    })?;
+    Ok((distinct.into_pyarray(py), top.into_pyarray(py)))
 }

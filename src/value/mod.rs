@@ -10,7 +10,10 @@ pub mod special;
 
 // -- co-creation: peer support, ideas, referrals, influence value --
 mod attribution;
+mod closed_walks;
+mod group_quantiles;
 pub use attribution::{
     Attribution, AttributionConfig, DEFAULT_DECAY, DEFAULT_MAX_HOPS, MAX_HOPS_LIMIT,
     influence_attribution,
 };
+pub use group_quantiles::{group_item_counts, group_quantiles};
