@@ -385,14 +385,14 @@ def _roles(
 ) -> np.ndarray:
     """QUESTION / ANSWER / COMMENT per row; the type strings are lowered once per distinct
     value."""
+    # A direct reply without a type counts as an answer; deeper replies as comments.
+    direct = has_parent & (pos >= 0) & is_question[np.maximum(pos, 0)]
     if post_type is None:
-        return np.where(is_question, QUESTION, ANSWER).astype(np.int8)
+        return np.where(is_question, QUESTION, np.where(direct, ANSWER, COMMENT)).astype(np.int8)
     codes, uniques = pd.factorize(table[post_type])
     lowered = pd.Series(uniques, dtype=object).astype("string").str.lower().fillna("")
     answer_u = np.append((lowered == "answer").to_numpy(dtype=bool), False)
     empty_u = np.append((lowered == "").to_numpy(dtype=bool), True)  # code -1: no type
-    # A direct reply without a type counts as an answer; deeper replies as comments.
-    direct = has_parent & (pos >= 0) & is_question[np.maximum(pos, 0)]
     answer = answer_u[codes] | (empty_u[codes] & direct)
     return np.where(is_question, QUESTION, np.where(answer, ANSWER, COMMENT)).astype(np.int8)
 

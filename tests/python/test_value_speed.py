@@ -478,3 +478,19 @@ def test_core_group_helpers_match_numpy(seed):
         counts = counts[counts > 0]
         assert distinct[k] == len(counts)
         assert top[k] == counts[: math.ceil(len(counts) / 10)].sum()
+
+
+def test_without_post_types_direct_replies_are_answers_and_deeper_ones_comments():
+    from socialcrm.value import peer_support
+
+    posts = pd.DataFrame(
+        {
+            "post_id": [1, 2, 3, 4],
+            "parent_id": [None, 1, 2, 1],
+            "author": ["ann", "bob", "ann", "cid"],
+            "created_at": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04"]),
+        }
+    )
+    c = peer_support(posts, post_type=None, accepted_answer_id=None).customers
+    assert c.loc["bob", "answers"] == 1 and c.loc["cid", "answers"] == 1
+    assert c.loc["ann", "answers"] == 0 and c.loc["ann", "comments"] == 1
