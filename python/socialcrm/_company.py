@@ -115,12 +115,10 @@ def company_centrality(
     w = np.asarray(w, dtype=np.float64)
     rows = {_ALL: _shares(w, is_staff[src], is_staff[dst])}
     if membership is not None:
-        comm = _membership_codes(g, membership)
-        cs, cd = comm[src], comm[dst]
-        labels = pd.unique(pd.Series(membership.dropna().astype(str).to_numpy()))
-        for lab in sorted(labels):
-            mask = (cs == lab) | (cd == lab)
-            rows[lab] = _shares(w[mask], is_staff[src][mask], is_staff[dst][mask])
+        comm, labels = _membership_codes(g, membership)
+        rows.update(
+            _shares_by_community(w, is_staff[src], is_staff[dst], comm[src], comm[dst], labels)
+        )
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.name = "community"
     if betweenness:
@@ -148,10 +146,49 @@ def _membership_codes(g: Graph, membership: Any) -> np.ndarray:
             "community per customer"
         )
     m = membership.dropna()
-    out = np.full(g.n_nodes, None, dtype=object)
+    text = m.astype(str)
+    labels = sorted(pd.unique(text.to_numpy()))
+    out = np.full(g.n_nodes, -1, dtype=np.int64)
     if len(m):
-        out[g._codes_of(m.index)] = m.astype(str).to_numpy()
-    return out
+        out[g._codes_of(m.index)] = pd.Categorical(text, categories=labels).codes
+    return out, labels
+
+
+def _shares_by_community(
+    w: np.ndarray,
+    s_staff: np.ndarray,
+    t_staff: np.ndarray,
+    cs: np.ndarray,
+    cd: np.ndarray,
+    labels: list[str],
+) -> dict[str, dict[str, float]]:
+    """:func:`_shares` of the edges touching each community (one pass per share, bincounts)."""
+    k = len(labels)
+    ends = [cs >= 0, (cd >= 0) & (cd != cs)]  # an edge inside one community counts once
+
+    def sums(mask: np.ndarray | None) -> np.ndarray:
+        x = w if mask is None else np.where(mask, w, 0.0)
+        total = np.zeros(k)
+        for comm, ok in zip((cs, cd), ends, strict=True):
+            total += np.bincount(comm[ok], weights=x[ok], minlength=k)
+        return total
+
+    any_staff = s_staff | t_staff
+    total = sums(None)
+    parts = {
+        "staff_share": sums(any_staff),
+        "customer_to_customer_share": sums(~any_staff),
+        "staff_to_customer_share": sums(s_staff & ~t_staff),
+        "customer_to_staff_share": sums(~s_staff & t_staff),
+        "staff_to_staff_share": sums(s_staff & t_staff),
+        "staff_reply_share": sums(s_staff),
+    }
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shares = {name: np.where(total > 0, x / total, np.nan) for name, x in parts.items()}
+    return {
+        lab: {"interactions": float(total[i]), **{n: float(v[i]) for n, v in shares.items()}}
+        for i, lab in enumerate(labels)
+    }
 
 
 def _shares(w: np.ndarray, s_staff: np.ndarray, t_staff: np.ndarray) -> dict[str, float]:

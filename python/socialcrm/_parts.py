@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import _core
 from .community import from_memberships, leiden, leiden_over_time, profile, roles
 from .config import AnalysisConfig
 from .exceptions import ConvergenceError, InputError
@@ -572,20 +573,18 @@ class Run:
 
 def _community_links(g: Graph, codes: np.ndarray) -> pd.DataFrame:
     """Interaction weight between each pair of communities (either direction, summed)."""
-    edges = g.to_pandas()
-    if edges.empty:
+    src, dst, _, summed, *_ = _core.edge_table(g._csr)
+    if len(src) == 0:
         return pd.DataFrame(columns=["source", "target", "weight"])
-    pos = g._codes_of(edges["source"])
-    a = codes[pos]
-    b = codes[g._codes_of(edges["target"])]
+    a, b = codes[src], codes[dst]
     lo, hi = np.minimum(a, b), np.maximum(a, b)
-    w = edges["weight"].to_numpy(dtype=float) if "weight" in edges else np.ones(len(edges))
+    keep = lo != hi
     links = (
-        pd.DataFrame({"source": lo, "target": hi, "weight": w})
+        pd.DataFrame({"source": lo[keep], "target": hi[keep], "weight": summed[keep]})
         .groupby(["source", "target"], sort=True, as_index=False)["weight"]
         .sum()
     )
-    return links[links["source"] != links["target"]].reset_index(drop=True)
+    return links
 
 
 def _tag_memberships(posts: pd.DataFrame) -> pd.DataFrame:
