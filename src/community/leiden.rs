@@ -2,7 +2,7 @@
 //! well-connected communities", Scientific Reports 9, 5233).
 
 use super::aggregate::{WorkGraph, aggregate, from_graph};
-use super::moving::{move_nodes, renumber};
+use super::moving::{Moves, move_nodes, renumber};
 use super::quality::{
     Objective, QualityConfig, check_membership, check_resolution, quality_of, scale_and_unit,
 };
@@ -17,6 +17,10 @@ use rand::Rng as _;
 pub const DEFAULT_THETA: f64 = 0.01;
 /// Cap on full iterations when iterating until nothing changes.
 pub const MAX_ITERATIONS: usize = 1000;
+/// With `n_iterations < 0`, iterations also stop once one raises the quality by less than this
+/// share of the total edge weight (for modularity: a modularity gain below `1e-6`; for CPM:
+/// `1e-6 m`).
+pub const CONVERGENCE_TOL: f64 = 1e-6;
 
 /// Settings of [`leiden`] and [`super::louvain`].
 #[derive(Debug, Clone, PartialEq)]
@@ -25,8 +29,8 @@ pub struct LeidenConfig {
     pub quality: QualityConfig,
     /// Seed of every random choice.
     pub seed: u64,
-    /// Full iterations; negative: until an iteration changes nothing (at most
-    /// [`MAX_ITERATIONS`]).
+    /// Full iterations; negative: until an iteration changes nothing, or raises the quality
+    /// by less than [`CONVERGENCE_TOL`] (at most [`MAX_ITERATIONS`]).
     pub n_iterations: i64,
     /// Randomness of the refinement, `theta > 0` (Leiden only): a merge with gain `dH` (in
     /// edge-weight units, `m` times the modularity gain) has weight `exp(dH / theta)`.
@@ -148,17 +152,29 @@ pub(crate) fn run(
     } else {
         cfg.n_iterations as usize
     };
+    // Nodes to queue first at level 0: all in the first iteration; later, only the nodes
+    // that changed community above level 0 in the previous iteration and their neighbours
+    // (every other node was stable when level 0 ended and its surroundings did not move).
+    let mut dirty: Option<Vec<bool>> = None;
+    let tol = CONVERGENCE_TOL * m.abs();
     while has_weight && iterations < limit {
         ctl.checkpoint()?;
-        let before = comm.clone();
-        let lv = one_iteration(&wg, &mut comm, scale, cfg.theta, refined, &mut master, ctl)?;
+        let mut st = IterState {
+            comm: &mut comm,
+            dirty: dirty.as_deref(),
+            lifted: vec![false; n],
+            moves: Moves::default(),
+        };
+        let lv = one_iteration(&wg, &mut st, scale, cfg.theta, refined, &mut master, ctl)?;
+        let (moves, lifted) = (st.moves, st.lifted);
         iterations += 1;
         if levels.is_empty() {
             levels = lv;
         }
-        if cfg.n_iterations < 0 && comm == before {
+        if cfg.n_iterations < 0 && (moves.count == 0 || moves.gain < tol) {
             break;
         }
+        dirty = Some(spread(&wg, lifted));
     }
     if levels.last() != Some(&comm) {
         levels.push(comm.clone());
@@ -173,11 +189,31 @@ pub(crate) fn run(
     })
 }
 
-/// One full iteration from `comm` on the original graph; updates `comm` (renumbered) and
-/// returns the membership after each level.
+/// Marks the neighbours of every marked node too.
+fn spread(wg: &WorkGraph, mut marked: Vec<bool>) -> Vec<bool> {
+    let seeds: Vec<u32> = (0..wg.n() as u32).filter(|&v| marked[v as usize]).collect();
+    for v in seeds {
+        for &u in wg.row(v as usize).0 {
+            marked[u as usize] = true;
+        }
+    }
+    marked
+}
+
+/// State of one full iteration: the membership (updated, renumbered), the level-0 start queue,
+/// and what it did: the original nodes moved above level 0, and the moves of every level.
+struct IterState<'a> {
+    comm: &'a mut Vec<u32>,
+    dirty: Option<&'a [bool]>,
+    lifted: Vec<bool>,
+    moves: Moves,
+}
+
+/// One full iteration from `st.comm` on the original graph; returns the membership after each
+/// level.
 fn one_iteration(
     wg0: &WorkGraph,
-    comm: &mut Vec<u32>,
+    st: &mut IterState<'_>,
     scale: f64,
     theta_unit: f64,
     refined: bool,
@@ -189,12 +225,25 @@ fn one_iteration(
     let mut node_of: Vec<u32> = (0..n0 as u32).collect();
     let mut levels = Vec::new();
     let mut owned: Option<WorkGraph> = None;
-    let mut cur: Vec<u32> = std::mem::take(comm);
+    let mut cur: Vec<u32> = std::mem::take(st.comm);
     ctl.start(0);
     loop {
         let g = owned.as_ref().unwrap_or(wg0);
         let mut rng = stream(master.random(), 0);
-        move_nodes(g, &mut cur, scale, &mut rng, ctl)?;
+        let top = owned.is_some();
+        let before = if top { cur.clone() } else { Vec::new() };
+        let start = if top { None } else { st.dirty };
+        let mv = move_nodes(g, &mut cur, scale, start, &mut rng, ctl)?;
+        st.moves.count += mv.count;
+        st.moves.gain += mv.gain;
+        if top && mv.count > 0 {
+            for (v, &x) in node_of.iter().enumerate() {
+                let x = x as usize;
+                if cur[x] != before[x] {
+                    st.lifted[v] = true;
+                }
+            }
+        }
         let k = renumber(&mut cur);
         levels.push(
             node_of
@@ -234,10 +283,10 @@ fn one_iteration(
         owned = Some(next);
         ctl.checkpoint()?;
     }
-    *comm = node_of.iter().map(|&v| cur[v as usize]).collect();
-    renumber(comm);
+    *st.comm = node_of.iter().map(|&v| cur[v as usize]).collect();
+    renumber(st.comm);
     if let Some(last) = levels.last_mut() {
-        last.clone_from(comm);
+        last.clone_from(st.comm);
     }
     Ok(levels)
 }

@@ -47,15 +47,27 @@ impl NeighborWeights {
     }
 }
 
+/// What one call of [`move_nodes`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct Moves {
+    /// Number of moves made.
+    pub count: usize,
+    /// Sum of the gains of the moves, in units of `H` (never negative).
+    pub gain: f64,
+}
+
 /// Moves nodes of `g` between communities `comm` (codes `< n`) until no move improves
-/// `H = sum_c (E_c - scale A_c B_c)`. Returns whether any node moved.
+/// `H = sum_c (E_c - scale A_c B_c)`. The queue starts with every node in random order, or,
+/// when `start` is given, with the nodes flagged there (in random order): the others are taken
+/// as already stable, and enter the queue only when a neighbour moves.
 pub(crate) fn move_nodes(
     g: &WorkGraph,
     comm: &mut [u32],
     scale: f64,
+    start: Option<&[bool]>,
     rng: &mut Rng,
     ctl: &Control,
-) -> CoreResult<bool> {
+) -> CoreResult<Moves> {
     let n = g.n();
     let mut ca = vec![0.0; n];
     let mut cb = vec![0.0; n];
@@ -70,12 +82,17 @@ pub(crate) fn move_nodes(
         .rev()
         .filter(|&c| size[c as usize] == 0)
         .collect();
-    let mut order: Vec<u32> = (0..n as u32).collect();
+    let (mut order, mut queued): (Vec<u32>, Vec<bool>) = match start {
+        Some(flags) => (
+            (0..n as u32).filter(|&v| flags[v as usize]).collect(),
+            flags.to_vec(),
+        ),
+        None => ((0..n as u32).collect(), vec![true; n]),
+    };
     order.shuffle(rng);
     let mut queue: VecDeque<u32> = order.into();
-    let mut queued = vec![true; n];
     let mut nw = NeighborWeights::new(n);
-    let mut moved = false;
+    let mut done = Moves::default();
     let mut steps = 0usize;
     while let Some(v) = queue.pop_front() {
         steps += 1;
@@ -94,7 +111,8 @@ pub(crate) fn move_nodes(
         cb[old as usize] -= bv;
         let gain = |c: usize, wc: f64| wc - scale * (av * cb[c] + bv * ca[c]);
         let mut best = old;
-        let mut best_gain = gain(old as usize, nw.buf[old as usize]);
+        let stay = gain(old as usize, nw.buf[old as usize]);
+        let mut best_gain = stay;
         for &c in &nw.touched {
             let gc = gain(c as usize, nw.buf[c as usize]);
             if gc > best_gain {
@@ -106,6 +124,7 @@ pub(crate) fn move_nodes(
         if best_gain < 0.0 && size[old as usize] > 1 {
             if let Some(&e) = empty.last() {
                 best = e;
+                best_gain = 0.0;
                 empty.pop();
             }
         }
@@ -113,7 +132,8 @@ pub(crate) fn move_nodes(
         ca[best as usize] += av;
         cb[best as usize] += bv;
         if best != old {
-            moved = true;
+            done.count += 1;
+            done.gain += best_gain - stay;
             size[old as usize] -= 1;
             if size[old as usize] == 0 {
                 empty.push(old);
@@ -129,7 +149,7 @@ pub(crate) fn move_nodes(
             }
         }
     }
-    Ok(moved)
+    Ok(done)
 }
 
 /// Renumbers `comm` in place to `0..k` in order of first appearance; returns `k`.
@@ -174,8 +194,14 @@ mod tests {
         .unwrap();
         let mut comm: Vec<u32> = (0..6).collect();
         let mut rng = crate::rng::stream(1, 0);
-        let moved = move_nodes(&wg, &mut comm, 1.0 / 7.0, &mut rng, &Control::new()).unwrap();
-        assert!(moved);
+        let moved = move_nodes(&wg, &mut comm, 1.0 / 7.0, None, &mut rng, &Control::new()).unwrap();
+        assert!(moved.count >= 4 && moved.gain > 0.0);
+        // Started from the result, with every node flagged, nothing moves.
+        let mut again = comm.clone();
+        let flags = vec![true; 6];
+        let m = move_nodes(&wg, &mut again, 1.0 / 7.0, Some(&flags), &mut rng, &Control::new());
+        assert_eq!(m.unwrap(), Moves::default());
+        assert_eq!(again, comm);
         renumber(&mut comm);
         assert_eq!(comm, vec![0, 0, 0, 1, 1, 1]);
     }
