@@ -77,6 +77,11 @@ pub(crate) fn check_config(cfg: &LeidenConfig) -> CoreResult<()> {
 /// Leiden community detection: fast local moving, refinement, aggregation on the refined
 /// partition with the unrefined one as its start, repeated level by level until no community
 /// merges; full iterations restart from the original graph with the partition found so far.
+/// The first iteration is full; later ones are incremental: each queues first only the nodes
+/// moved above level 0 by the previous one and their neighbours, and refines only the
+/// communities its level-0 moves touched or that hold such nodes (the others are kept whole,
+/// one aggregate node each). With `n_iterations < 0` the run stops after an iteration that
+/// moves nothing or gains less than [`CONVERGENCE_TOL`] times the total weight.
 ///
 /// Optimises modularity (Newman; Leicht–Newman when directed; resolution `gamma`) or CPM, see
 /// [`super::quality`]. Every community found is connected. The result depends only on the seed:
@@ -152,16 +157,19 @@ pub(crate) fn run(
     } else {
         cfg.n_iterations as usize
     };
-    // Nodes to queue first at level 0: all in the first iteration; later, only the nodes
-    // that changed community above level 0 in the previous iteration and their neighbours
-    // (every other node was stable when level 0 ended and its surroundings did not move).
+    // Nodes to queue first at level 0: all in a full iteration; in an incremental one, only
+    // the nodes that changed community above level 0 in the previous iteration and their
+    // neighbours (every other node was stable when level 0 ended and its surroundings did not
+    // move).
     let mut dirty: Option<Vec<bool>> = None;
+    let mut lifted_before = vec![false; n];
     let tol = CONVERGENCE_TOL * m.abs();
     while has_weight && iterations < limit {
         ctl.checkpoint()?;
         let mut st = IterState {
             comm: &mut comm,
             dirty: dirty.as_deref(),
+            lifted_before: &lifted_before,
             lifted: vec![false; n],
             moves: Moves::default(),
         };
@@ -174,6 +182,7 @@ pub(crate) fn run(
         if cfg.n_iterations < 0 && (moves.count == 0 || moves.gain < tol) {
             break;
         }
+        lifted_before.clone_from(&lifted);
         dirty = Some(spread(&wg, lifted));
     }
     if levels.last() != Some(&comm) {
@@ -205,6 +214,7 @@ fn spread(wg: &WorkGraph, mut marked: Vec<bool>) -> Vec<bool> {
 struct IterState<'a> {
     comm: &'a mut Vec<u32>,
     dirty: Option<&'a [bool]>,
+    lifted_before: &'a [bool],
     lifted: Vec<bool>,
     moves: Moves,
 }
@@ -231,7 +241,7 @@ fn one_iteration(
         let g = owned.as_ref().unwrap_or(wg0);
         let mut rng = stream(master.random(), 0);
         let top = owned.is_some();
-        let before = if top { cur.clone() } else { Vec::new() };
+        let before = cur.clone();
         let start = if top { None } else { st.dirty };
         let mv = move_nodes(g, &mut cur, scale, start, &mut rng, ctl)?;
         st.moves.count += mv.count;
@@ -244,7 +254,36 @@ fn one_iteration(
                 }
             }
         }
+        // Level 0 of a later iteration: refine only the communities that a move touched or
+        // that hold a node moved above level 0 by the previous iteration; the others stay
+        // whole (each is connected, being a community of the previous iteration), so an
+        // iteration that moves nothing costs about one pass over the edges.
+        let active = match st.dirty {
+            Some(_) if !top => {
+                let mut raw = vec![false; cur.len()];
+                for (v, (&b, &a)) in before.iter().zip(cur.iter()).enumerate() {
+                    if b != a || st.lifted_before[v] {
+                        raw[b as usize] = true;
+                        raw[a as usize] = true;
+                    }
+                }
+                Some(raw)
+            }
+            _ => None,
+        };
+        let raw_cur = if active.is_some() {
+            cur.clone()
+        } else {
+            Vec::new()
+        };
         let k = renumber(&mut cur);
+        let active = active.map(|raw| {
+            let mut on = vec![false; k];
+            for (&r, &c) in raw_cur.iter().zip(cur.iter()) {
+                on[c as usize] |= raw[r as usize];
+            }
+            on
+        });
         levels.push(
             node_of
                 .iter()
@@ -261,7 +300,7 @@ fn one_iteration(
                 theta_unit,
                 seed: master.random(),
             };
-            refine(g, &cur, k, &p)
+            refine(g, &cur, k, &p, active.as_deref())
         } else {
             cur.clone()
         };

@@ -47,6 +47,49 @@ impl NeighborWeights {
     }
 }
 
+/// A node's weight to each neighbouring community, kept compact for the scan of candidates:
+/// `slot[c]` is one plus the position of community `c` in `acc` (0 when not seen yet).
+struct CommunityWeights {
+    slot: Vec<u32>,
+    acc: Vec<(u32, f64)>,
+}
+
+impl CommunityWeights {
+    fn new(n: usize) -> Self {
+        Self {
+            slot: vec![0; n],
+            acc: Vec::new(),
+        }
+    }
+
+    #[inline]
+    fn add(&mut self, c: u32, w: f64) {
+        let s = self.slot[c as usize] as usize;
+        if s == 0 {
+            self.acc.push((c, w));
+            self.slot[c as usize] = self.acc.len() as u32;
+        } else {
+            self.acc[s - 1].1 += w;
+        }
+    }
+
+    #[inline]
+    fn get(&self, c: u32) -> f64 {
+        match self.slot[c as usize] as usize {
+            0 => 0.0,
+            s => self.acc[s - 1].1,
+        }
+    }
+
+    #[inline]
+    fn clear(&mut self) {
+        for &(c, _) in &self.acc {
+            self.slot[c as usize] = 0;
+        }
+        self.acc.clear();
+    }
+}
+
 /// What one call of [`move_nodes`] did.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub(crate) struct Moves {
@@ -69,13 +112,13 @@ pub(crate) fn move_nodes(
     ctl: &Control,
 ) -> CoreResult<Moves> {
     let n = g.n();
-    let mut ca = vec![0.0; n];
-    let mut cb = vec![0.0; n];
+    // (A_c, B_c) side by side: one cache line per candidate community.
+    let mut tot = vec![[0.0f64; 2]; n];
     let mut size = vec![0u32; n];
     for (v, &c) in comm.iter().enumerate() {
         let c = c as usize;
-        ca[c] += g.a[v];
-        cb[c] += g.b[v];
+        tot[c][0] += g.a[v];
+        tot[c][1] += g.b[v];
         size[c] += 1;
     }
     let mut empty: Vec<u32> = (0..n as u32)
@@ -91,7 +134,7 @@ pub(crate) fn move_nodes(
     };
     order.shuffle(rng);
     let mut queue: VecDeque<u32> = order.into();
-    let mut nw = NeighborWeights::new(n);
+    let mut nw = CommunityWeights::new(n);
     let mut done = Moves::default();
     let mut steps = 0usize;
     while let Some(v) = queue.pop_front() {
@@ -107,14 +150,17 @@ pub(crate) fn move_nodes(
         }
         let old = comm[v];
         let (av, bv) = (g.a[v], g.b[v]);
-        ca[old as usize] -= av;
-        cb[old as usize] -= bv;
-        let gain = |c: usize, wc: f64| wc - scale * (av * cb[c] + bv * ca[c]);
+        tot[old as usize][0] -= av;
+        tot[old as usize][1] -= bv;
+        let gain = |c: u32, wc: f64| {
+            let [ca, cb] = tot[c as usize];
+            wc - scale * (av * cb + bv * ca)
+        };
         let mut best = old;
-        let stay = gain(old as usize, nw.buf[old as usize]);
+        let stay = gain(old, nw.get(old));
         let mut best_gain = stay;
-        for &c in &nw.touched {
-            let gc = gain(c as usize, nw.buf[c as usize]);
+        for &(c, wc) in &nw.acc {
+            let gc = gain(c, wc);
             if gc > best_gain {
                 best_gain = gc;
                 best = c;
@@ -129,8 +175,8 @@ pub(crate) fn move_nodes(
             }
         }
         nw.clear();
-        ca[best as usize] += av;
-        cb[best as usize] += bv;
+        tot[best as usize][0] += av;
+        tot[best as usize][1] += bv;
         if best != old {
             done.count += 1;
             done.gain += best_gain - stay;
@@ -199,7 +245,14 @@ mod tests {
         // Started from the result, with every node flagged, nothing moves.
         let mut again = comm.clone();
         let flags = vec![true; 6];
-        let m = move_nodes(&wg, &mut again, 1.0 / 7.0, Some(&flags), &mut rng, &Control::new());
+        let m = move_nodes(
+            &wg,
+            &mut again,
+            1.0 / 7.0,
+            Some(&flags),
+            &mut rng,
+            &Control::new(),
+        );
         assert_eq!(m.unwrap(), Moves::default());
         assert_eq!(again, comm);
         renumber(&mut comm);
