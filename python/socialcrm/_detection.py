@@ -64,7 +64,10 @@ def leiden(
     measured in edge-weight units (:math:`m` times the modularity gain) as in leidenalg; this
     guarantees that every community is connected) and *aggregation* (one node per refined
     sub-community, starting from the unrefined partition), until no community merges.
-    Further iterations restart from the original graph with the partition found.
+    Further iterations restart from the original graph with the partition found; as fast
+    local moving only revisits what changed, they first queue only the customers moved at a
+    coarser level by the previous iteration (and their neighbours), and refine only the
+    communities that their moves touched (the others stay whole, and are connected).
 
     Parameters
     ----------
@@ -86,7 +89,9 @@ def leiden(
         recorded in ``attrs["seed"]``. The result depends only on the seed, not on the
         number of threads.
     n_iterations : int, default -1
-        Full iterations; -1 iterates until an iteration changes nothing (at most 1000).
+        Full iterations; -1 iterates until an iteration changes nothing or raises the
+        quality by less than :math:`10^{-6} m` (:math:`m` the total edge weight: a
+        modularity gain below :math:`10^{-6}`), at most 1000 iterations.
     n_threads : int, optional
         Threads for refinement and aggregation; default all (or ``RAYON_NUM_THREADS``).
     progress : callable, optional
@@ -214,7 +219,8 @@ def louvain(
     seed : int, optional
         Seed of the node orders; None draws one (``attrs["seed"]``).
     n_iterations : int, default 1
-        Full multi-level passes (1 is the classic method); -1 repeats until nothing changes.
+        Full multi-level passes (1 is the classic method); -1 repeats until a pass changes
+        nothing or raises the modularity by less than :math:`10^{-6}`.
     n_threads : int, optional
         Threads for aggregation; the result does not depend on it.
     progress : callable, optional

@@ -2,7 +2,7 @@
 //! well-connected communities", Scientific Reports 9, 5233).
 
 use super::aggregate::{WorkGraph, aggregate, from_graph};
-use super::moving::{move_nodes, renumber};
+use super::moving::{Moves, move_nodes, renumber};
 use super::quality::{
     Objective, QualityConfig, check_membership, check_resolution, quality_of, scale_and_unit,
 };
@@ -17,6 +17,10 @@ use rand::Rng as _;
 pub const DEFAULT_THETA: f64 = 0.01;
 /// Cap on full iterations when iterating until nothing changes.
 pub const MAX_ITERATIONS: usize = 1000;
+/// With `n_iterations < 0`, iterations also stop once one raises the quality by less than this
+/// share of the total edge weight (for modularity: a modularity gain below `1e-6`; for CPM:
+/// `1e-6 m`).
+pub const CONVERGENCE_TOL: f64 = 1e-6;
 
 /// Settings of [`leiden`] and [`super::louvain`].
 #[derive(Debug, Clone, PartialEq)]
@@ -25,8 +29,8 @@ pub struct LeidenConfig {
     pub quality: QualityConfig,
     /// Seed of every random choice.
     pub seed: u64,
-    /// Full iterations; negative: until an iteration changes nothing (at most
-    /// [`MAX_ITERATIONS`]).
+    /// Full iterations; negative: until an iteration changes nothing, or raises the quality
+    /// by less than [`CONVERGENCE_TOL`] (at most [`MAX_ITERATIONS`]).
     pub n_iterations: i64,
     /// Randomness of the refinement, `theta > 0` (Leiden only): a merge with gain `dH` (in
     /// edge-weight units, `m` times the modularity gain) has weight `exp(dH / theta)`.
@@ -73,6 +77,11 @@ pub(crate) fn check_config(cfg: &LeidenConfig) -> CoreResult<()> {
 /// Leiden community detection: fast local moving, refinement, aggregation on the refined
 /// partition with the unrefined one as its start, repeated level by level until no community
 /// merges; full iterations restart from the original graph with the partition found so far.
+/// The first iteration is full; later ones are incremental: each queues first only the nodes
+/// moved above level 0 by the previous one and their neighbours, and refines only the
+/// communities its level-0 moves touched or that hold such nodes (the others are kept whole,
+/// one aggregate node each). With `n_iterations < 0` the run stops after an iteration that
+/// moves nothing or gains less than [`CONVERGENCE_TOL`] times the total weight.
 ///
 /// Optimises modularity (Newman; Leicht–Newman when directed; resolution `gamma`) or CPM, see
 /// [`super::quality`]. Every community found is connected. The result depends only on the seed:
@@ -148,17 +157,33 @@ pub(crate) fn run(
     } else {
         cfg.n_iterations as usize
     };
+    // Nodes to queue first at level 0: all in a full iteration; in an incremental one, only
+    // the nodes that changed community above level 0 in the previous iteration and their
+    // neighbours (every other node was stable when level 0 ended and its surroundings did not
+    // move).
+    let mut dirty: Option<Vec<bool>> = None;
+    let mut lifted_before = vec![false; n];
+    let tol = CONVERGENCE_TOL * m.abs();
     while has_weight && iterations < limit {
         ctl.checkpoint()?;
-        let before = comm.clone();
-        let lv = one_iteration(&wg, &mut comm, scale, cfg.theta, refined, &mut master, ctl)?;
+        let mut st = IterState {
+            comm: &mut comm,
+            dirty: dirty.as_deref(),
+            lifted_before: &lifted_before,
+            lifted: vec![false; n],
+            moves: Moves::default(),
+        };
+        let lv = one_iteration(&wg, &mut st, scale, cfg.theta, refined, &mut master, ctl)?;
+        let (moves, lifted) = (st.moves, st.lifted);
         iterations += 1;
         if levels.is_empty() {
             levels = lv;
         }
-        if cfg.n_iterations < 0 && comm == before {
+        if cfg.n_iterations < 0 && (moves.count == 0 || moves.gain < tol) {
             break;
         }
+        lifted_before.clone_from(&lifted);
+        dirty = Some(spread(&wg, lifted));
     }
     if levels.last() != Some(&comm) {
         levels.push(comm.clone());
@@ -173,11 +198,32 @@ pub(crate) fn run(
     })
 }
 
-/// One full iteration from `comm` on the original graph; updates `comm` (renumbered) and
-/// returns the membership after each level.
+/// Marks the neighbours of every marked node too.
+fn spread(wg: &WorkGraph, mut marked: Vec<bool>) -> Vec<bool> {
+    let seeds: Vec<u32> = (0..wg.n() as u32).filter(|&v| marked[v as usize]).collect();
+    for v in seeds {
+        for &u in wg.row(v as usize).0 {
+            marked[u as usize] = true;
+        }
+    }
+    marked
+}
+
+/// State of one full iteration: the membership (updated, renumbered), the level-0 start queue,
+/// and what it did: the original nodes moved above level 0, and the moves of every level.
+struct IterState<'a> {
+    comm: &'a mut Vec<u32>,
+    dirty: Option<&'a [bool]>,
+    lifted_before: &'a [bool],
+    lifted: Vec<bool>,
+    moves: Moves,
+}
+
+/// One full iteration from `st.comm` on the original graph; returns the membership after each
+/// level.
 fn one_iteration(
     wg0: &WorkGraph,
-    comm: &mut Vec<u32>,
+    st: &mut IterState<'_>,
     scale: f64,
     theta_unit: f64,
     refined: bool,
@@ -189,13 +235,55 @@ fn one_iteration(
     let mut node_of: Vec<u32> = (0..n0 as u32).collect();
     let mut levels = Vec::new();
     let mut owned: Option<WorkGraph> = None;
-    let mut cur: Vec<u32> = std::mem::take(comm);
+    let mut cur: Vec<u32> = std::mem::take(st.comm);
     ctl.start(0);
     loop {
         let g = owned.as_ref().unwrap_or(wg0);
         let mut rng = stream(master.random(), 0);
-        move_nodes(g, &mut cur, scale, &mut rng, ctl)?;
+        let top = owned.is_some();
+        let before = cur.clone();
+        let start = if top { None } else { st.dirty };
+        let mv = move_nodes(g, &mut cur, scale, start, &mut rng, ctl)?;
+        st.moves.count += mv.count;
+        st.moves.gain += mv.gain;
+        if top && mv.count > 0 {
+            for (v, &x) in node_of.iter().enumerate() {
+                let x = x as usize;
+                if cur[x] != before[x] {
+                    st.lifted[v] = true;
+                }
+            }
+        }
+        // Level 0 of a later iteration: refine only the communities that a move touched or
+        // that hold a node moved above level 0 by the previous iteration; the others stay
+        // whole (each is connected, being a community of the previous iteration), so an
+        // iteration that moves nothing costs about one pass over the edges.
+        let active = match st.dirty {
+            Some(_) if !top => {
+                let mut raw = vec![false; cur.len()];
+                for (v, (&b, &a)) in before.iter().zip(cur.iter()).enumerate() {
+                    if b != a || st.lifted_before[v] {
+                        raw[b as usize] = true;
+                        raw[a as usize] = true;
+                    }
+                }
+                Some(raw)
+            }
+            _ => None,
+        };
+        let raw_cur = if active.is_some() {
+            cur.clone()
+        } else {
+            Vec::new()
+        };
         let k = renumber(&mut cur);
+        let active = active.map(|raw| {
+            let mut on = vec![false; k];
+            for (&r, &c) in raw_cur.iter().zip(cur.iter()) {
+                on[c as usize] |= raw[r as usize];
+            }
+            on
+        });
         levels.push(
             node_of
                 .iter()
@@ -212,7 +300,7 @@ fn one_iteration(
                 theta_unit,
                 seed: master.random(),
             };
-            refine(g, &cur, k, &p)
+            refine(g, &cur, k, &p, active.as_deref())
         } else {
             cur.clone()
         };
@@ -234,10 +322,10 @@ fn one_iteration(
         owned = Some(next);
         ctl.checkpoint()?;
     }
-    *comm = node_of.iter().map(|&v| cur[v as usize]).collect();
-    renumber(comm);
+    *st.comm = node_of.iter().map(|&v| cur[v as usize]).collect();
+    renumber(st.comm);
     if let Some(last) = levels.last_mut() {
-        last.clone_from(comm);
+        last.clone_from(st.comm);
     }
     Ok(levels)
 }

@@ -47,35 +47,95 @@ impl NeighborWeights {
     }
 }
 
+/// A node's weight to each neighbouring community, kept compact for the scan of candidates:
+/// `slot[c]` is one plus the position of community `c` in `acc` (0 when not seen yet).
+struct CommunityWeights {
+    slot: Vec<u32>,
+    acc: Vec<(u32, f64)>,
+}
+
+impl CommunityWeights {
+    fn new(n: usize) -> Self {
+        Self {
+            slot: vec![0; n],
+            acc: Vec::new(),
+        }
+    }
+
+    #[inline]
+    fn add(&mut self, c: u32, w: f64) {
+        let s = self.slot[c as usize] as usize;
+        if s == 0 {
+            self.acc.push((c, w));
+            self.slot[c as usize] = self.acc.len() as u32;
+        } else {
+            self.acc[s - 1].1 += w;
+        }
+    }
+
+    #[inline]
+    fn get(&self, c: u32) -> f64 {
+        match self.slot[c as usize] as usize {
+            0 => 0.0,
+            s => self.acc[s - 1].1,
+        }
+    }
+
+    #[inline]
+    fn clear(&mut self) {
+        for &(c, _) in &self.acc {
+            self.slot[c as usize] = 0;
+        }
+        self.acc.clear();
+    }
+}
+
+/// What one call of [`move_nodes`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct Moves {
+    /// Number of moves made.
+    pub count: usize,
+    /// Sum of the gains of the moves, in units of `H` (never negative).
+    pub gain: f64,
+}
+
 /// Moves nodes of `g` between communities `comm` (codes `< n`) until no move improves
-/// `H = sum_c (E_c - scale A_c B_c)`. Returns whether any node moved.
+/// `H = sum_c (E_c - scale A_c B_c)`. The queue starts with every node in random order, or,
+/// when `start` is given, with the nodes flagged there (in random order): the others are taken
+/// as already stable, and enter the queue only when a neighbour moves.
 pub(crate) fn move_nodes(
     g: &WorkGraph,
     comm: &mut [u32],
     scale: f64,
+    start: Option<&[bool]>,
     rng: &mut Rng,
     ctl: &Control,
-) -> CoreResult<bool> {
+) -> CoreResult<Moves> {
     let n = g.n();
-    let mut ca = vec![0.0; n];
-    let mut cb = vec![0.0; n];
+    // (A_c, B_c) side by side: one cache line per candidate community.
+    let mut tot = vec![[0.0f64; 2]; n];
     let mut size = vec![0u32; n];
     for (v, &c) in comm.iter().enumerate() {
         let c = c as usize;
-        ca[c] += g.a[v];
-        cb[c] += g.b[v];
+        tot[c][0] += g.a[v];
+        tot[c][1] += g.b[v];
         size[c] += 1;
     }
     let mut empty: Vec<u32> = (0..n as u32)
         .rev()
         .filter(|&c| size[c as usize] == 0)
         .collect();
-    let mut order: Vec<u32> = (0..n as u32).collect();
+    let (mut order, mut queued): (Vec<u32>, Vec<bool>) = match start {
+        Some(flags) => (
+            (0..n as u32).filter(|&v| flags[v as usize]).collect(),
+            flags.to_vec(),
+        ),
+        None => ((0..n as u32).collect(), vec![true; n]),
+    };
     order.shuffle(rng);
     let mut queue: VecDeque<u32> = order.into();
-    let mut queued = vec![true; n];
-    let mut nw = NeighborWeights::new(n);
-    let mut moved = false;
+    let mut nw = CommunityWeights::new(n);
+    let mut done = Moves::default();
     let mut steps = 0usize;
     while let Some(v) = queue.pop_front() {
         steps += 1;
@@ -90,13 +150,17 @@ pub(crate) fn move_nodes(
         }
         let old = comm[v];
         let (av, bv) = (g.a[v], g.b[v]);
-        ca[old as usize] -= av;
-        cb[old as usize] -= bv;
-        let gain = |c: usize, wc: f64| wc - scale * (av * cb[c] + bv * ca[c]);
+        tot[old as usize][0] -= av;
+        tot[old as usize][1] -= bv;
+        let gain = |c: u32, wc: f64| {
+            let [ca, cb] = tot[c as usize];
+            wc - scale * (av * cb + bv * ca)
+        };
         let mut best = old;
-        let mut best_gain = gain(old as usize, nw.buf[old as usize]);
-        for &c in &nw.touched {
-            let gc = gain(c as usize, nw.buf[c as usize]);
+        let stay = gain(old, nw.get(old));
+        let mut best_gain = stay;
+        for &(c, wc) in &nw.acc {
+            let gc = gain(c, wc);
             if gc > best_gain {
                 best_gain = gc;
                 best = c;
@@ -106,14 +170,16 @@ pub(crate) fn move_nodes(
         if best_gain < 0.0 && size[old as usize] > 1 {
             if let Some(&e) = empty.last() {
                 best = e;
+                best_gain = 0.0;
                 empty.pop();
             }
         }
         nw.clear();
-        ca[best as usize] += av;
-        cb[best as usize] += bv;
+        tot[best as usize][0] += av;
+        tot[best as usize][1] += bv;
         if best != old {
-            moved = true;
+            done.count += 1;
+            done.gain += best_gain - stay;
             size[old as usize] -= 1;
             if size[old as usize] == 0 {
                 empty.push(old);
@@ -129,7 +195,7 @@ pub(crate) fn move_nodes(
             }
         }
     }
-    Ok(moved)
+    Ok(done)
 }
 
 /// Renumbers `comm` in place to `0..k` in order of first appearance; returns `k`.
@@ -174,8 +240,21 @@ mod tests {
         .unwrap();
         let mut comm: Vec<u32> = (0..6).collect();
         let mut rng = crate::rng::stream(1, 0);
-        let moved = move_nodes(&wg, &mut comm, 1.0 / 7.0, &mut rng, &Control::new()).unwrap();
-        assert!(moved);
+        let moved = move_nodes(&wg, &mut comm, 1.0 / 7.0, None, &mut rng, &Control::new()).unwrap();
+        assert!(moved.count >= 4 && moved.gain > 0.0);
+        // Started from the result, with every node flagged, nothing moves.
+        let mut again = comm.clone();
+        let flags = vec![true; 6];
+        let m = move_nodes(
+            &wg,
+            &mut again,
+            1.0 / 7.0,
+            Some(&flags),
+            &mut rng,
+            &Control::new(),
+        );
+        assert_eq!(m.unwrap(), Moves::default());
+        assert_eq!(again, comm);
         renumber(&mut comm);
         assert_eq!(comm, vec![0, 0, 0, 1, 1, 1]);
     }

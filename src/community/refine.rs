@@ -24,6 +24,18 @@ pub(crate) struct RefineParams {
     pub seed: u64,
 }
 
+/// Refines the communities `c` with `active[c]` (all when `None`); every other community is
+/// kept whole, as one refined community.
+pub(crate) fn refine(
+    g: &WorkGraph,
+    comm: &[u32],
+    k: usize,
+    p: &RefineParams,
+    active: Option<&[bool]>,
+) -> Vec<u32> {
+    refine_some(g, comm, k, p, &|c| active.is_none_or(|a| a[c]))
+}
+
 #[derive(Default)]
 struct Scratch {
     label: Vec<u32>,
@@ -62,9 +74,15 @@ impl Scratch {
     }
 }
 
-/// Refines `comm` (codes `0..k`): returns the refined community of every node, codes `< n`,
-/// each refined community inside one community of `comm`.
-pub(crate) fn refine(g: &WorkGraph, comm: &[u32], k: usize, p: &RefineParams) -> Vec<u32> {
+/// Refines `comm` (codes `0..k`) inside the communities where `is_active`: returns the refined
+/// community of every node, codes `< n`, each refined community inside one community of `comm`.
+fn refine_some(
+    g: &WorkGraph,
+    comm: &[u32],
+    k: usize,
+    p: &RefineParams,
+    is_active: &(dyn Fn(usize) -> bool + Sync),
+) -> Vec<u32> {
     let (c_off, members) = group(comm, k);
     let mut local = vec![0u32; g.n()];
     for c in 0..k {
@@ -75,10 +93,15 @@ pub(crate) fn refine(g: &WorkGraph, comm: &[u32], k: usize, p: &RefineParams) ->
     let mut cost = Vec::with_capacity(k + 1);
     cost.push(0usize);
     for c in 0..k {
-        let work: usize = members[c_off[c]..c_off[c + 1]]
-            .iter()
-            .map(|&v| g.offsets[v as usize + 1] - g.offsets[v as usize] + 1)
-            .sum();
+        let nodes = &members[c_off[c]..c_off[c + 1]];
+        let work: usize = if is_active(c) {
+            nodes
+                .iter()
+                .map(|&v| g.offsets[v as usize + 1] - g.offsets[v as usize] + 1)
+                .sum()
+        } else {
+            nodes.len()
+        };
         cost.push(cost[c] + work);
     }
     let bounds = balanced_bounds(&cost, WORK_CHUNKS);
@@ -88,6 +111,10 @@ pub(crate) fn refine(g: &WorkGraph, comm: &[u32], k: usize, p: &RefineParams) ->
             let mut out = Vec::with_capacity(c_off[r[1]] - c_off[r[0]]);
             for c in r[0]..r[1] {
                 let nodes = &members[c_off[c]..c_off[c + 1]];
+                if !is_active(c) {
+                    out.extend(std::iter::repeat_n(c_off[c] as u32, nodes.len()));
+                    continue;
+                }
                 refine_one(g, comm, &local, nodes, c, p, sc);
                 // Global label: the first member's position plus the local label.
                 out.extend(sc.label.iter().map(|&l| (c_off[c] as u32) + l));
@@ -242,7 +269,8 @@ mod tests {
             theta_unit: 0.01,
             seed: 3,
         };
-        let r = refine(&wg, &[0; 6], 1, &p);
+        let r = refine(&wg, &[0; 6], 1, &p, None);
+        assert_eq!(refine(&wg, &[0; 6], 1, &p, Some(&[false])), vec![0; 6]);
         assert!(r[0..3].iter().all(|x| !r[3..6].contains(x)));
         assert!(r.iter().all(|&x| x < 6));
     }

@@ -259,8 +259,25 @@ def test_leiden_cpm_matches_leidenalg():
     theirs = la_best(to_ig(g), la.CPMVertexPartition, resolution_parameter=0.1)
     mine = Partition(g, np.asarray(theirs.membership), objective="cpm", resolution=0.1)
     assert mine.quality() == pytest.approx(theirs.quality(), rel=1e-12)
-    ours = ours_best(g, objective="cpm", resolution=0.1)
-    assert ours.quality() >= theirs.quality() * (1 - 0.002)
+    # Single runs differ either way by a few 1e-3 here: compare the means over 10 seeds.
+    seeds = range(10)
+    their_mean = np.mean(
+        [
+            la.find_partition(
+                to_ig(g),
+                la.CPMVertexPartition,
+                weights="weight",
+                n_iterations=-1,
+                seed=s,
+                resolution_parameter=0.1,
+            ).quality()
+            for s in seeds
+        ]
+    )
+    our_mean = np.mean(
+        [leiden(g, objective="cpm", resolution=0.1, seed=s).quality() for s in seeds]
+    )
+    assert our_mean >= their_mean * (1 - 0.002)
 
 
 def test_leiden_recovers_planted_partition():
@@ -338,6 +355,19 @@ def test_leiden_n_iterations_and_progress():
     assert p2.attrs["iterations"] == 2
     p0 = leiden(g, n_iterations=0)
     assert p0.n_communities == g.n_nodes
+
+
+def test_leiden_until_stable_stops_at_a_fixed_point():
+    # Iterating until stable ends well before the cap and never below one iteration.
+    for seed in range(3):
+        g, _ = noisy_planted(seed)
+        p = leiden(g, seed=seed)
+        assert 1 <= p.attrs["iterations"] < 1000
+        assert p.quality() >= leiden(g, seed=seed, n_iterations=1).quality() - 1e-12
+    g, truth = planted(8)
+    p = leiden(g, seed=1)
+    assert ref_nmi_ari(p.codes, truth)[0] >= 0.95
+    assert p.attrs["iterations"] <= 10
 
 
 def test_leiden_handles_edgeless_and_isolated():
