@@ -133,7 +133,12 @@ def test_from_memberships_recovers_planted_groups():
     df = pd.DataFrame(rows, columns=["customer", "community"])
     m = from_memberships(df, seed=0)
     seg = m.customers["segment"]
-    assert nmi(seg.to_numpy(), pd.Series(truth)[seg.index].to_numpy()) > 0.85
+    planted = pd.Series(truth)[seg.index]
+    # Modularity may split a planted group into equally good sub-segments (seed-dependent), but
+    # a segment must not mix groups: nearly every customer shares its segment's majority group.
+    purity = pd.crosstab(seg, planted).max(axis=1).sum() / len(seg)
+    assert purity > 0.95
+    assert nmi(seg.to_numpy(), planted.to_numpy()) > 0.8
     assert m.modularity > 0.3
     # Forums fall in the segment of their group.
     forum_group = m.communities.index.str[1].astype(int)
