@@ -244,8 +244,20 @@ class Run:
     def influence(self, report: Report) -> None:
         assert self.graph is not None
         customers = self.tables.get("customers")
+        i = self.cfg.influence
         self.card = customer_scorecard(
-            self.graph, customers=customers, staff=self.staff, seed=self.cfg.seed
+            self.graph,
+            customers=customers,
+            staff=self.staff,
+            seed=self.cfg.seed,
+            score_options={
+                "weight": self._weight(),
+                "damping": i.damping,
+                "epsilon": i.betweenness_epsilon,
+                "delta": i.betweenness_delta,
+                "n_threads": self.cfg.n_threads,
+                "progress": report,
+            },
         )
 
     def advocate_set(self, report: Report) -> None:

@@ -34,6 +34,7 @@ def scores(
     g: Graph,
     *,
     weight: bool | str | None = True,
+    damping: float = 0.85,
     epsilon: float = 0.05,
     delta: float = 0.1,
     seed: int | None = 0,
@@ -56,6 +57,8 @@ def scores(
         Edge weight for PageRank, HITS and the structural-hole measures: summed event weight
         (``True``), 1 per edge (``False``/``None``) or time-decayed (``"decayed"``).
         Betweenness is unweighted (hops between customers).
+    damping : float, default 0.85
+        PageRank damping factor (see :func:`~socialcrm.influence.pagerank`).
     epsilon, delta : float, default 0.05, 0.1
         Accuracy of the sampled betweenness: with probability at least ``1 - delta`` every
         estimate is within ``epsilon`` of the exact value on the Riondato-Kornaropoulos scale
@@ -86,7 +89,7 @@ def scores(
     """
     steps: list[Callable[[], pd.DataFrame | pd.Series]] = [
         lambda: degree(g),
-        lambda: pagerank(g, weight=weight, n_threads=n_threads),
+        lambda: pagerank(g, damping=damping, weight=weight, n_threads=n_threads),
         lambda: hits(g, weight=weight, n_threads=n_threads),
         lambda: kcore(g, n_threads=n_threads).rename("core_number"),
         lambda: betweenness(g, epsilon=epsilon, delta=delta, seed=seed, n_threads=n_threads).rename(

@@ -39,6 +39,7 @@ def customer_scorecard(
     ties: pd.DataFrame | None = None,
     influence: bool = True,
     seed: int = 0,
+    score_options: dict[str, Any] | None = None,
 ) -> pd.DataFrame:
     """One row per customer with their network metrics and attributes.
 
@@ -61,6 +62,9 @@ def customer_scorecard(
         only degree and strength (faster on very large graphs).
     seed : int, default 0
         Seed of the sampled betweenness.
+    score_options : dict, optional
+        Keyword arguments of :func:`socialcrm.influence.scores` (``weight``, ``damping``,
+        ``epsilon``, ``delta``, ``n_threads``, ``progress``).
 
     Returns
     -------
@@ -85,7 +89,8 @@ def customer_scorecard(
     c             True          1           0            0          1
     """
     ties = tie_strength(g) if ties is None else ties
-    card = (scores(g, seed=seed) if influence else degree(g)).join(tie_counts(g, ties))
+    options = {"seed": seed, **(score_options or {})}
+    card = (scores(g, **options) if influence else degree(g)).join(tie_counts(g, ties))
     if customers is not None:
         ids = _tables.to_pandas(customers, "customers", [customer])[customer]
         _tables.check_no_nulls(ids, "customers", customer, "null ids")

@@ -187,3 +187,20 @@ print("FINISHED", flush=True)
     assert proc.returncode != 0 and "KeyboardInterrupt" in err
     assert waited < 1.5
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_the_configuration_reaches_the_measures(data):
+    from socialcrm import Graph
+    from socialcrm.community import leiden
+    from socialcrm.influence import pagerank
+
+    cfg = {"influence": {"damping": 0.5, "advocates": 3}, "community": {"resolution": 2.0}}
+    card = analyze(interactions=data.interactions, config=cfg, progress=False)
+    g = Graph.from_pandas(
+        data.interactions, timestamp="timestamp", kind="kind", nodes=card.customers.index.to_frame()
+    )
+    pr = pagerank(g, damping=0.5)
+    np.testing.assert_allclose(card.customers.loc[pr.index, "pagerank"], pr, rtol=1e-12)
+    assert len(card.advocates) == 3
+    part = leiden(g, resolution=2.0, seed=0)
+    assert card.figures["communities"] == part.n_communities
