@@ -316,6 +316,7 @@ mod tests {
     }
 
     /// Dense oracle: `W = sum_k delta^(k-1) B^k` with the diagonal removed, from the raw edges.
+    #[allow(clippy::too_many_arguments)] // a test oracle mirroring the public parameters
     fn dense(
         s: &[u32],
         t: &[u32],
