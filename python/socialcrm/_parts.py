@@ -315,6 +315,8 @@ class Run:
                 seed=self.cfg.seed,
                 threshold=c.track_threshold,
                 directed=self.cfg.graph.directed,
+                n_threads=self.cfg.n_threads,
+                progress=report,
             )
         except InputError as exc:
             self.notes.append(f"communities over time skipped: {exc}")

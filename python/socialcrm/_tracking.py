@@ -3,7 +3,7 @@ what happened (birth, growth, merge, ...) and follow each community's lineage.""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -368,6 +368,8 @@ def leiden_over_time(
     threshold: float = 0.3,
     change: float = 0.1,
     min_size: int = 3,
+    n_threads: int | None = None,
+    progress: Callable[[int, int], object] | None = None,
     **graph_kwargs: Any,
 ) -> Tracking:
     """Detects communities period by period with Leiden and follows them over time.
@@ -393,6 +395,10 @@ def leiden_over_time(
         As in :func:`track`.
     min_size : int, default 3
         Communities with fewer members are not tracked (pairs and singletons churn).
+    n_threads : int, optional
+        Threads of each period's graph build and Leiden run (default: all).
+    progress : callable, optional
+        Called as ``progress(done, total)`` with the number of periods done.
     **graph_kwargs
         Passed to :meth:`socialcrm.Graph.from_pandas` (e.g. ``weight="amount"``,
         ``directed=False``).
@@ -458,14 +464,20 @@ def leiden_over_time(
     idx = np.searchsorted(starts.asi8, times.asi8, side="right") - 1
     snapshots, partitions = [], {}
     for i, label in enumerate(starts):
+        if progress is not None:
+            progress(i, len(starts))
         lo = 0 if window == "cumulative" else i - (window or 1) + 1
         mask = (idx >= lo) & (idx <= i)
         if not mask.any():
             snapshots.append((label, pd.Series(dtype=object)))
             continue
-        gp = Graph.from_pandas(table[mask], source, target, timestamp=timestamp, **graph_kwargs)
-        part = leiden(gp, resolution=resolution, seed=seed)
+        gp = Graph.from_pandas(
+            table[mask], source, target, timestamp=timestamp, n_threads=n_threads, **graph_kwargs
+        )
+        part = leiden(gp, resolution=resolution, seed=seed, n_threads=n_threads)
         partitions[label] = part
         snapshots.append((label, part.membership))
+    if progress is not None:
+        progress(len(starts), len(starts))
     res = track(snapshots, threshold=threshold, change=change, min_size=min_size)
     return Tracking(res.events, res.lineage, partitions, res.threshold)

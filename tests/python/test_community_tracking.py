@@ -192,3 +192,16 @@ def test_leiden_over_time_windows():
 def test_tracking_doctests():
     res = doctest.testmod(socialcrm._tracking)
     assert res.attempted > 0 and res.failed == 0
+
+
+def test_leiden_over_time_reports_progress_per_period():
+    import pandas as pd
+
+    from socialcrm.community import leiden_over_time
+
+    rows = [("a", "b", "2024-01-10"), ("b", "c", "2024-04-10"), ("c", "a", "2024-07-10")]
+    df = pd.DataFrame(rows, columns=["source", "target", "timestamp"])
+    calls = []
+    leiden_over_time(df, freq="QS", min_size=1, progress=lambda d, t: calls.append((d, t)))
+    assert calls[0] == (0, 3) and calls[-1] == (3, 3)
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
