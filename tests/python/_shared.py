@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import _thread
+import threading
+import time
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 
@@ -32,3 +37,35 @@ def lifetimes() -> ModuleType:
         import lifetimes as module
         import lifetimes.utils
     return module
+
+
+@contextmanager
+def ctrl_c(after: float, every: float = 0.25) -> Iterator[None]:
+    """Presses Ctrl-C for the main thread ``after`` seconds into the block, and again every
+    ``every`` seconds until the block ends.
+
+    Python swallows a KeyboardInterrupt that lands in a finalizer or a weakref callback
+    ("Exception ignored in ..."), so a single simulated press can be lost through no fault of the
+    code under test; a user would press again, and so does this helper.
+    """
+    stop = threading.Event()
+
+    def press() -> None:
+        if stop.wait(after):
+            return
+        while True:
+            _thread.interrupt_main()
+            if stop.wait(every):
+                return
+
+    presser = threading.Thread(target=press, daemon=True)
+    presser.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        presser.join()
+        try:  # a press sent while the block was ending fires here, not in the next test
+            time.sleep(0.01)
+        except KeyboardInterrupt:
+            pass

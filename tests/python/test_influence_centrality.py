@@ -8,7 +8,6 @@ an independent solver.
 
 from __future__ import annotations
 
-import _thread
 import doctest
 import gzip
 import os
@@ -24,6 +23,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
+from _shared import ctrl_c
 
 import socialcrm._centrality as centrality_module
 from socialcrm import Graph
@@ -466,14 +466,9 @@ def test_progress_counts_iterations(big):
 
 
 def test_ctrl_c_stops_pagerank(big):
-    timer = threading.Timer(0.2, _thread.interrupt_main)
     start = time.perf_counter()
-    timer.start()
-    try:
-        with pytest.raises(KeyboardInterrupt):
-            pagerank(big, tol=0.0, max_iter=10**8, n_threads=1)
-    finally:
-        timer.cancel()
+    with pytest.raises(KeyboardInterrupt), ctrl_c(after=0.2):
+        pagerank(big, tol=0.0, max_iter=10**8, n_threads=1)
     assert time.perf_counter() - start < 2.0
 
 

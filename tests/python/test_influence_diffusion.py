@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import _thread
 import doctest
 import itertools
 import math
@@ -18,6 +17,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
+from _shared import ctrl_c
 
 import socialcrm._diffusion as diffusion_module
 from socialcrm import Graph
@@ -609,14 +609,9 @@ def test_ctrl_c_interrupts_a_long_spread_and_maximize(big):
         lambda: spread(big, [0, 1, 2], p=1.0, simulations=10**7),
         lambda: maximize(big, 5, p=0.3, epsilon=0.01),
     ):
-        timer = threading.Timer(0.2, _thread.interrupt_main)
-        timer.start()
         start = time.perf_counter()
-        try:
-            with pytest.raises(KeyboardInterrupt):
-                call()
-        finally:
-            timer.cancel()
+        with pytest.raises(KeyboardInterrupt), ctrl_c(after=0.2):
+            call()
         assert time.perf_counter() - start < 2.0
 
 

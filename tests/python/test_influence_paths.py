@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import _thread
 import doctest
 import gzip
 import hashlib
@@ -21,6 +20,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
+from _shared import ctrl_c
 
 import socialcrm._paths
 from socialcrm import Graph, InputError
@@ -460,15 +460,10 @@ def test_identical_for_any_rayon_num_threads():
 def test_betweenness_stops_on_ctrl_c_and_reports_progress():
     g = big_case(40_000, seed=1).g
     seen: list[tuple[int, int]] = []
-    timer = threading.Timer(0.3, _thread.interrupt_main)
     start = time.perf_counter()
-    timer.start()
-    try:
-        with pytest.raises(KeyboardInterrupt):
-            betweenness(g, n_threads=1, progress=lambda d, t: seen.append((d, t)))
-            time.sleep(5)  # not reached when the call is interrupted
-    finally:
-        timer.cancel()
+    with pytest.raises(KeyboardInterrupt), ctrl_c(after=0.3):
+        betweenness(g, n_threads=1, progress=lambda d, t: seen.append((d, t)))
+        time.sleep(5)  # not reached when the call is interrupted
     assert time.perf_counter() - start < 2.5
     assert seen and all(t == 40_000 for _, t in seen)
     assert 0 < seen[-1][0] < 40_000

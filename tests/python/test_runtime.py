@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import _thread
 import hashlib
 import os
 import subprocess
@@ -13,6 +12,7 @@ import time
 
 import numpy as np
 import pytest
+from _shared import ctrl_c
 
 from socialcrm import InternalError, _core
 
@@ -27,15 +27,10 @@ def _big_events(n_rows: int, n_nodes: int, seed: int = 0):
 
 def test_build_graph_stops_on_ctrl_c():
     src, dst, w = _big_events(12_000_000, 2_000_000)
-    timer = threading.Timer(0.2, _thread.interrupt_main)
     start = time.perf_counter()
-    timer.start()
-    try:
-        with pytest.raises(KeyboardInterrupt):
-            for _ in range(20):  # until the interrupt lands
-                _core.build_graph(src, dst, 2_000_000, weight=w, n_threads=1)
-    finally:
-        timer.cancel()
+    with pytest.raises(KeyboardInterrupt), ctrl_c(after=0.2):
+        for _ in range(20):  # until the interrupt lands
+            _core.build_graph(src, dst, 2_000_000, weight=w, n_threads=1)
     assert time.perf_counter() - start < 2.2
 
 
