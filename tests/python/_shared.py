@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import _thread
+import signal
 import threading
 import time
 import warnings
@@ -46,8 +47,11 @@ def ctrl_c(after: float, every: float = 0.25) -> Iterator[None]:
 
     Python swallows a KeyboardInterrupt that lands in a finalizer or a weakref callback
     ("Exception ignored in ..."), so a single simulated press can be lost through no fault of the
-    code under test; a user would press again, and so does this helper.
+    code under test; a user would press again, and so does this helper. Ctrl-C is handled as in
+    an interactive session even when the tests run in a background job (which starts with SIGINT
+    ignored, so Python installs no handler).
     """
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     stop = threading.Event()
 
     def press() -> None:
@@ -69,3 +73,5 @@ def ctrl_c(after: float, every: float = 0.25) -> Iterator[None]:
             time.sleep(0.01)
         except KeyboardInterrupt:
             pass
+        finally:
+            signal.signal(signal.SIGINT, previous)

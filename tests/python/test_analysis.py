@@ -165,6 +165,8 @@ def test_ctrl_c_stops_analyze_within_a_second_and_writes_nothing(tmp_path):
     import time
 
     script = f"""
+import signal
+signal.signal(signal.SIGINT, signal.default_int_handler)  # as interactive, even in a background job
 import socialcrm
 data = socialcrm.datasets.synthetic_community(30000, seed=0)
 tables = {{k: v for k, v in data.tables().items() if k != "staff"}}
