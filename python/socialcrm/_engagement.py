@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._peer_support import value_series
+from ._value_inputs import value_series
 from .exceptions import InputError
 
 __all__ = ["engagement_value"]

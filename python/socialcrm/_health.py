@@ -10,21 +10,16 @@ import pandas as pd
 
 from ._peer_support import (
     _thread_table,
-    columns_of,
     community_labels,
     distinct_items,
     expand,
     group_index,
     group_quantiles,
-    ids,
-    intake,
     key_index,
-    numbers,
-    optional,
     period_codes,
     resolve_threads,
-    times,
 )
+from ._value_inputs import columns_of, ids, intake, numbers, optional, times
 from .exceptions import InputError
 
 __all__ = ["FACTORS", "community_health"]

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._peer_support import MONTH_DAYS, columns_of, ids, intake, numbers, optional, times
+from ._value_inputs import MONTH_DAYS, columns_of, ids, intake, numbers, optional, times
 from .exceptions import InputError
 
 __all__ = ["IdeationResult", "gini", "ideation"]

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from . import _checks, _core
-from ._peer_support import nonneg_float, value_series
+from ._value_inputs import nonneg_float, value_series
 from .exceptions import InputError
 
 if TYPE_CHECKING:

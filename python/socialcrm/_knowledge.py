@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 
 from ._ideation import IdeationResult
-from ._peer_support import PeerSupportResult, annuity, months, nonneg_float
+from ._peer_support import PeerSupportResult
+from ._value_inputs import annuity, months, nonneg_float
 from .exceptions import InputError, InputTypeError
 
 __all__ = ["knowledge_value"]

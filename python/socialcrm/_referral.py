@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._peer_support import (
+from ._value_inputs import (
     MONTH_DAYS,
     columns_of,
     ids,

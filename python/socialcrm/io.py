@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ._peer_support import columns_of, ids, intake, split_tags, times
+from ._value_inputs import columns_of, ids, intake, split_tags, times
 from .exceptions import InputError
 
 if TYPE_CHECKING:
