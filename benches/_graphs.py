@@ -86,6 +86,30 @@ def real(name: str) -> Edges | None:
     return pairs[:, 0].copy(), pairs[:, 1].copy(), len(ids)
 
 
+TRUTH = {
+    "karate": ("karate_nodes.csv.gz", "club"),
+    "dolphins": ("dolphins_nodes.csv.gz", "group_unofficial"),
+    "football": ("football_nodes.csv.gz", "conference"),
+    "polbooks": ("polbooks_nodes.csv.gz", "leaning"),
+    "github": ("github_musae_target.csv.gz", "ml_target"),
+}
+
+
+def real_truth(name: str) -> np.ndarray | None:
+    """The known group of each node of :func:`real` ``(name)`` (by node code), or None."""
+    if name not in TRUTH or real(name) is None:
+        return None
+    file, column = TRUTH[name]
+    with gzip.open(SHARED / REAL[name]) as f:
+        df = pd.read_csv(f)
+    a, b = df.columns[:2]
+    ids = np.unique(np.concatenate([df[a].to_numpy(), df[b].to_numpy()]))
+    with gzip.open(SHARED / file) as f:
+        nodes = pd.read_csv(f)
+    group = nodes.set_index(nodes.columns[0])[column]
+    return pd.factorize(group.reindex(ids))[0]
+
+
 def bench_graphs(sizes: tuple[int, ...] = (10_000, 100_000, 1_000_000)) -> dict[str, Edges]:
     """The standard set: the real graphs present, then LFR graphs of the given sizes."""
     out: dict[str, Edges] = {}

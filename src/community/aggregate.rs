@@ -213,6 +213,40 @@ pub(crate) fn group(comm: &[u32], k: usize) -> (Vec<usize>, Vec<u32>) {
     (offsets, nodes)
 }
 
+/// The same graph with its nodes renumbered: node `order[i]` of `g` becomes node `i`, so that
+/// `new_id[order[i]] == i`. Rows are copied in parallel over fixed chunks.
+pub(crate) fn permuted(g: &WorkGraph, order: &[u32]) -> WorkGraph {
+    let n = g.n();
+    let mut new_id = vec![0u32; n];
+    for (i, &v) in order.iter().enumerate() {
+        new_id[v as usize] = i as u32;
+    }
+    let mut cost = Vec::with_capacity(n + 1);
+    cost.push(0usize);
+    for &v in order {
+        let v = v as usize;
+        let last = cost[cost.len() - 1];
+        cost.push(last + g.offsets[v + 1] - g.offsets[v] + 1);
+    }
+    let bounds = balanced_bounds(&cost, WORK_CHUNKS);
+    let chunks: Vec<Rows> = bounds
+        .par_windows(2)
+        .map(|r| {
+            let mut rows: Rows = Default::default();
+            for &v in &order[r[0]..r[1]] {
+                let v = v as usize;
+                let (t, w) = g.row(v);
+                rows.0.extend(t.iter().map(|&u| new_id[u as usize]));
+                rows.1.extend_from_slice(w);
+                rows.2.push(t.len());
+                rows.3.push([g.self_w[v], g.a[v], g.b[v]]);
+            }
+            rows
+        })
+        .collect();
+    WorkGraph::from_rows(chunks, n)
+}
+
 /// Collapses `g` by `comm` (communities `0..k`): one node per community, pair weights summed,
 /// the weight inside a community becomes its self weight, `a` and `b` add up. Rows are built in
 /// parallel over fixed chunks of communities, each in a fixed order, so the result does not
@@ -243,20 +277,16 @@ pub(crate) fn aggregate(g: &WorkGraph, comm: &[u32], k: usize) -> WorkGraph {
                         a += g.a[v];
                         b += g.b[v];
                         let (t, w) = g.row(v);
+                        // Branch-free: every entry lands in `buf` (a pair inside `c` twice) and
+                        // in `touched` (repeats are skipped below, once `buf` is cleared).
                         for (&u, &x) in t.iter().zip(w) {
-                            let d = comm[u as usize] as usize;
-                            if d == c {
-                                if (u as usize) > v {
-                                    s += x;
-                                }
-                            } else {
-                                if buf[d] == 0.0 {
-                                    touched.push(d as u32);
-                                }
-                                buf[d] += x;
-                            }
+                            let d = comm[u as usize];
+                            touched.push(d);
+                            buf[d as usize] += x;
                         }
                     }
+                    s += buf[c] * 0.5;
+                    buf[c] = 0.0;
                     let before = rows.0.len();
                     for &d in touched.iter() {
                         let x = buf[d as usize];

@@ -1,7 +1,7 @@
 //! The Leiden algorithm (Traag, Waltman & van Eck 2019, "From Louvain to Leiden: guaranteeing
 //! well-connected communities", Scientific Reports 9, 5233).
 
-use super::aggregate::{WorkGraph, aggregate, from_graph};
+use super::aggregate::{WorkGraph, aggregate, from_graph, group, permuted};
 use super::moving::{Moves, move_nodes, renumber};
 use super::quality::{
     Objective, QualityConfig, check_membership, check_resolution, quality_of, scale_and_unit,
@@ -83,6 +83,10 @@ pub(crate) fn check_config(cfg: &LeidenConfig) -> CoreResult<()> {
 /// one aggregate node each). With `n_iterations < 0` the run stops after an iteration that
 /// moves nothing or gains less than [`CONVERGENCE_TOL`] times the total weight.
 ///
+/// After the first local moving, nodes are renumbered community by community (and back at the
+/// end), so that everything after it reads each community's rows together; the incremental
+/// iterations queue their nodes in that order.
+///
 /// Optimises modularity (Newman; Leicht–Newman when directed; resolution `gamma`) or CPM, see
 /// [`super::quality`]. Every community found is connected. The result depends only on the seed:
 /// local moving is sequential, refinement and aggregation run in parallel with per-community
@@ -149,14 +153,31 @@ pub(crate) fn run(
     // change), as in leidenalg: scale-free per edge, nearly greedy on unit weights.
     let (scale, _) = scale_and_unit(&cfg.quality, m, directed);
     let mut master = stream(cfg.seed, 0);
-    let mut levels = Vec::new();
-    let mut iterations = 0;
     let has_weight = m > 0.0 || cfg.quality.objective == Objective::Cpm;
     let limit = if cfg.n_iterations < 0 {
         MAX_ITERATIONS
     } else {
         cfg.n_iterations as usize
     };
+    let mut first = Moves::default();
+    let mut order = None;
+    let wg = if has_weight && limit > 0 {
+        // The first local moving runs on the graph as given; then the nodes are renumbered
+        // community by community, so that the refinement, the aggregation and every later
+        // iteration read a community's rows together instead of all over memory.
+        let mut rng = stream(master.random(), 0);
+        first = move_nodes(&wg, &mut comm, scale, None, &mut rng, ctl)?;
+        let k = renumber(&mut comm);
+        let (_, by_community) = group(&comm, k);
+        let laid_out = permuted(&wg, &by_community);
+        comm = by_community.iter().map(|&v| comm[v as usize]).collect();
+        order = Some(by_community);
+        laid_out
+    } else {
+        wg
+    };
+    let mut levels = Vec::new();
+    let mut iterations = 0;
     // Nodes to queue first at level 0: all in a full iteration; in an incremental one, only
     // the nodes that changed community above level 0 in the previous iteration and their
     // neighbours (every other node was stable when level 0 ended and its surroundings did not
@@ -169,9 +190,14 @@ pub(crate) fn run(
         let mut st = IterState {
             comm: &mut comm,
             dirty: dirty.as_deref(),
+            first_moved: iterations == 0,
             lifted_before: &lifted_before,
             lifted: vec![false; n],
-            moves: Moves::default(),
+            moves: if iterations == 0 {
+                first
+            } else {
+                Moves::default()
+            },
         };
         let lv = one_iteration(&wg, &mut st, scale, cfg.theta, refined, &mut master, ctl)?;
         let (moves, lifted) = (st.moves, st.lifted);
@@ -185,17 +211,33 @@ pub(crate) fn run(
         lifted_before.clone_from(&lifted);
         dirty = Some(spread(&wg, lifted));
     }
+    let k = comm.iter().map(|&c| c as usize + 1).max().unwrap_or(0);
+    let quality = quality_of(&wg, &comm, k, &cfg.quality, directed);
+    if let Some(order) = &order {
+        for level in levels.iter_mut().chain(std::iter::once(&mut comm)) {
+            *level = in_given_order(level, order);
+        }
+    }
     if levels.last() != Some(&comm) {
         levels.push(comm.clone());
     }
-    let k = comm.iter().map(|&c| c as usize + 1).max().unwrap_or(0);
-    let quality = quality_of(&wg, &comm, k, &cfg.quality, directed);
     Ok(Clustering {
         membership: comm,
         levels,
         quality,
         iterations,
     })
+}
+
+/// A membership of the renumbered graph (node `i` is node `order[i]` of the given graph) in the
+/// given graph's node order, codes renumbered by first appearance.
+fn in_given_order(laid_out: &[u32], order: &[u32]) -> Vec<u32> {
+    let mut out = vec![0u32; laid_out.len()];
+    for (&v, &c) in order.iter().zip(laid_out) {
+        out[v as usize] = c;
+    }
+    renumber(&mut out);
+    out
 }
 
 /// Marks the neighbours of every marked node too.
@@ -214,6 +256,8 @@ fn spread(wg: &WorkGraph, mut marked: Vec<bool>) -> Vec<bool> {
 struct IterState<'a> {
     comm: &'a mut Vec<u32>,
     dirty: Option<&'a [bool]>,
+    /// Level 0 of this iteration already moved its nodes (the first iteration, see [`run`]).
+    first_moved: bool,
     lifted_before: &'a [bool],
     lifted: Vec<bool>,
     moves: Moves,
@@ -243,7 +287,11 @@ fn one_iteration(
         let top = owned.is_some();
         let before = cur.clone();
         let start = if top { None } else { st.dirty };
-        let mv = move_nodes(g, &mut cur, scale, start, &mut rng, ctl)?;
+        let mv = if top || !st.first_moved {
+            move_nodes(g, &mut cur, scale, start, &mut rng, ctl)?
+        } else {
+            Moves::default()
+        };
         st.moves.count += mv.count;
         st.moves.gain += mv.gain;
         if top && mv.count > 0 {

@@ -47,46 +47,40 @@ impl NeighborWeights {
     }
 }
 
-/// A node's weight to each neighbouring community, kept compact for the scan of candidates:
-/// `slot[c]` is one plus the position of community `c` in `acc` (0 when not seen yet).
+/// A node's weight to each neighbouring community: `buf[c]` sums the weights, `touched` lists
+/// the community of every entry added, repeats included, in order. Adding costs no branch (a
+/// branch on "seen before?" is mispredicted about every other entry); scanning the candidates
+/// meets a repeated community again with the same weight, which cannot change the best one.
 struct CommunityWeights {
-    slot: Vec<u32>,
-    acc: Vec<(u32, f64)>,
+    buf: Vec<f64>,
+    touched: Vec<u32>,
 }
 
 impl CommunityWeights {
     fn new(n: usize) -> Self {
         Self {
-            slot: vec![0; n],
-            acc: Vec::new(),
+            buf: vec![0.0; n],
+            touched: Vec::new(),
         }
     }
 
     #[inline]
     fn add(&mut self, c: u32, w: f64) {
-        let s = self.slot[c as usize] as usize;
-        if s == 0 {
-            self.acc.push((c, w));
-            self.slot[c as usize] = self.acc.len() as u32;
-        } else {
-            self.acc[s - 1].1 += w;
-        }
+        self.touched.push(c);
+        self.buf[c as usize] += w;
     }
 
     #[inline]
     fn get(&self, c: u32) -> f64 {
-        match self.slot[c as usize] as usize {
-            0 => 0.0,
-            s => self.acc[s - 1].1,
-        }
+        self.buf[c as usize]
     }
 
     #[inline]
     fn clear(&mut self) {
-        for &(c, _) in &self.acc {
-            self.slot[c as usize] = 0;
+        for &c in &self.touched {
+            self.buf[c as usize] = 0.0;
         }
-        self.acc.clear();
+        self.touched.clear();
     }
 }
 
@@ -101,7 +95,7 @@ pub(crate) struct Moves {
 
 /// Moves nodes of `g` between communities `comm` (codes `< n`) until no move improves
 /// `H = sum_c (E_c - scale A_c B_c)`. The queue starts with every node in random order, or,
-/// when `start` is given, with the nodes flagged there (in random order): the others are taken
+/// when `start` is given, with the nodes flagged there (in node order): the others are taken
 /// as already stable, and enter the queue only when a neighbour moves.
 pub(crate) fn move_nodes(
     g: &WorkGraph,
@@ -132,9 +126,14 @@ pub(crate) fn move_nodes(
         ),
         None => ((0..n as u32).collect(), vec![true; n]),
     };
-    order.shuffle(rng);
+    // A partial queue keeps node order: the callers lay nodes out community by community, so
+    // this order reads memory in sequence, where a shuffle would miss the cache on every node.
+    if start.is_none() {
+        order.shuffle(rng);
+    }
     let mut queue: VecDeque<u32> = order.into();
     let mut nw = CommunityWeights::new(n);
+    let mut near: Vec<u32> = Vec::new();
     let mut done = Moves::default();
     let mut steps = 0usize;
     while let Some(v) = queue.pop_front() {
@@ -145,8 +144,12 @@ pub(crate) fn move_nodes(
         let v = v as usize;
         queued[v] = false;
         let (t, w) = g.row(v);
-        for (&u, &x) in t.iter().zip(w) {
-            nw.add(comm[u as usize], x);
+        // Gather the neighbours' communities first: independent loads the processor can
+        // overlap, where looking each one up while accumulating would chain three misses.
+        near.clear();
+        near.extend(t.iter().map(|&u| comm[u as usize]));
+        for (&c, &x) in near.iter().zip(w) {
+            nw.add(c, x);
         }
         let old = comm[v];
         let (av, bv) = (g.a[v], g.b[v]);
@@ -159,8 +162,8 @@ pub(crate) fn move_nodes(
         let mut best = old;
         let stay = gain(old, nw.get(old));
         let mut best_gain = stay;
-        for &(c, wc) in &nw.acc {
-            let gc = gain(c, wc);
+        for &c in &nw.touched {
+            let gc = gain(c, nw.get(c));
             if gc > best_gain {
                 best_gain = gc;
                 best = c;
