@@ -230,3 +230,39 @@ def test_community_detection_same_on_any_thread_count(small, method):
     for n in (1, 2):
         other = f(small, n_threads=n)
         pd.testing.assert_series_equal(base.membership, other.membership, check_exact=True)
+
+
+# ---------------------------------------------------------------- cheap pandas construction
+@pytest.mark.parametrize("mixed", [False, True])
+@pytest.mark.parametrize("n", [0, 1, 37])
+def test_frame_equals_the_dict_constructor(mixed, n):
+    from socialcrm._frames import frame
+
+    rng = np.random.default_rng(n)
+    names = ["a", "b", "c"]
+    arrays = [rng.random(n), rng.integers(0, 9, n) if mixed else rng.random(n), rng.random(n)]
+    index = pd.Index([f"id{i}" for i in range(n)])
+    got = frame(index, names, [a.copy() for a in arrays])
+    want = pd.DataFrame(dict(zip(names, arrays, strict=True)), index=index)
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
+    assert got.columns.equals(want.columns) and got.columns.dtype == want.columns.dtype
+    if n:
+        got.iloc[0, 0] = -5.0  # writable, and the next frame is not affected
+        assert frame(index, names, [a.copy() for a in arrays]).iloc[0, 0] == arrays[0][0]
+
+
+def test_canonical_rows_match_one_by_one():
+    from socialcrm._partition import _canonical_rows, canonical
+
+    rng = np.random.default_rng(3)
+    for _ in range(50):
+        n = int(rng.integers(1, 60))
+        k = int(rng.integers(2, 6))
+        rows = [rng.integers(0, int(rng.integers(1, 12)), n).astype(np.uint32) for _ in range(k)]
+        got = _canonical_rows(rows)
+        for r, x in zip(rows, got, strict=True):
+            np.testing.assert_array_equal(x, canonical(r))
+            assert x.dtype == np.uint32
+    odd = [np.array([5, -1, 5]), np.array([2, 2, 9])]  # negative labels: one by one
+    for r, x in zip(odd, _canonical_rows(odd), strict=True):
+        np.testing.assert_array_equal(x, canonical(r))
