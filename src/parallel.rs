@@ -1,7 +1,11 @@
 //! Parallel helpers whose results do not depend on the number of threads.
 
 use crate::error::{CoreError, CoreResult};
+use rayon::ThreadPool;
 use rayon::prelude::*;
+use std::cell::OnceCell;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// Sum whose bits do not depend on the number of threads: fixed chunks, then a sequential fold.
 pub fn stable_sum(xs: &[f64]) -> f64 {
@@ -12,8 +16,10 @@ pub fn stable_sum(xs: &[f64]) -> f64 {
     partials.iter().fold(0.0, |a, x| a + x)
 }
 
-/// Runs `job` on the global rayon pool (which honours `RAYON_NUM_THREADS`), or on a local pool
-/// of exactly `n_threads` threads when given.
+/// Runs `job` on the global rayon pool (which honours `RAYON_NUM_THREADS`), or on a pool of
+/// exactly `n_threads` threads when given. Pools of up to [`CACHED_POOL_MAX_THREADS`] threads are
+/// built once per thread count and process and reused (their threads sleep between jobs); a larger
+/// or a rarely used count gets a pool of its own for this call only.
 ///
 /// # Errors
 /// [`CoreError::BadParameter`] if `n_threads` is zero or the pool cannot be created; otherwise
@@ -33,12 +39,101 @@ pub fn with_threads<T: Send>(
             if n == 0 {
                 return Err(bad());
             }
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(n)
-                .build()
-                .map_err(|_| bad())?;
-            pool.install(job)
+            match cached_pool(n) {
+                Some(pool) => pool.install(job),
+                None => build_pool(n).map_err(|_| bad())?.install(job),
+            }
         }
+    }
+}
+
+/// Largest thread count whose pool [`with_threads`] keeps for reuse.
+pub const CACHED_POOL_MAX_THREADS: usize = 64;
+/// Most pools [`with_threads`] keeps (distinct thread counts).
+pub const CACHED_POOLS_MAX: usize = 8;
+
+struct CachedPool {
+    threads: usize,
+    /// Process that built the pool: a child forked after the build has none of its threads.
+    pid: u32,
+    pool: Arc<ThreadPool>,
+}
+
+static POOLS: Mutex<Vec<CachedPool>> = Mutex::new(Vec::new());
+static POOL_SERIAL: AtomicUsize = AtomicUsize::new(0);
+
+fn build_pool(n: usize) -> Result<ThreadPool, rayon::ThreadPoolBuildError> {
+    let serial = POOL_SERIAL.fetch_add(1, Ordering::Relaxed);
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(n)
+        .thread_name(move |i| format!("socialcrm-pool{serial}-{n}x-{i}"))
+        .build()
+}
+
+/// The reusable pool of `n` threads, built on first use; `None` when `n` is too large to keep, the
+/// cache is full, or the pool cannot be built (the caller then builds one for the call).
+fn cached_pool(n: usize) -> Option<Arc<ThreadPool>> {
+    if n > CACHED_POOL_MAX_THREADS {
+        return None;
+    }
+    let pid = std::process::id();
+    let mut pools = POOLS.lock().unwrap_or_else(PoisonError::into_inner);
+    if pools.iter().any(|p| p.pid != pid) {
+        // Forked: the parent's pool threads do not exist here. Never drop those pools (that would
+        // signal threads that are not there); forget them and start afresh.
+        for stale in pools.drain(..) {
+            std::mem::forget(stale.pool);
+        }
+    }
+    if let Some(p) = pools.iter().find(|p| p.threads == n) {
+        return Some(Arc::clone(&p.pool));
+    }
+    if pools.len() >= CACHED_POOLS_MAX {
+        return None;
+    }
+    let pool = Arc::new(build_pool(n).ok()?);
+    pools.push(CachedPool {
+        threads: n,
+        pid,
+        pool: Arc::clone(&pool),
+    });
+    Some(pool)
+}
+
+/// Most threads [`solo`] turns into single-thread pools (each costs a few kilobytes, kept for
+/// the life of the process); further threads run their job on the global pool.
+pub const SOLO_THREADS_MAX: usize = 64;
+
+static SOLO_THREADS: AtomicUsize = AtomicUsize::new(0);
+
+thread_local! {
+    static SOLO: OnceCell<Option<&'static ThreadPool>> = const { OnceCell::new() };
+}
+
+/// Runs `job` on the calling thread alone: any rayon work inside it runs sequentially right here,
+/// with no hand-over to pool threads and no wake-ups, which is what a job of microseconds wants.
+/// The first call on a thread makes that thread the only worker of a pool of its own (for the
+/// life of the thread, and for at most [`SOLO_THREADS_MAX`] threads; beyond them, or on a thread
+/// that already works for another pool, `job` runs as is). Results do not depend on the thread
+/// count, so they are those of any other pool.
+pub fn solo<T: Send>(job: impl FnOnce() -> T + Send) -> T {
+    let pool = SOLO.with(|cell| {
+        *cell.get_or_init(|| {
+            if SOLO_THREADS.fetch_add(1, Ordering::Relaxed) >= SOLO_THREADS_MAX {
+                return None;
+            }
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(1)
+                .use_current_thread()
+                .build()
+                .ok()?;
+            // The pool owns this very thread, so it is never dropped (rayon leaks it anyway).
+            Some(&*Box::leak(Box::new(pool)))
+        })
+    });
+    match pool {
+        Some(pool) => pool.install(job),
+        None => job(),
     }
 }
 
@@ -95,6 +190,50 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    #[test]
+    fn explicit_thread_counts_reuse_one_pool_each() {
+        let name = || std::thread::current().name().map(str::to_owned);
+        let threads = || Ok((rayon::current_num_threads(), name()));
+        let (a, pa) = with_threads(Some(3), threads).unwrap();
+        let (b, pb) = with_threads(Some(3), threads).unwrap();
+        let (c, pc) = with_threads(Some(2), threads).unwrap();
+        assert_eq!((a, b, c), (3, 3, 2));
+        let pool = |p: Option<String>| p.and_then(|s| s.rsplit_once('-').map(|x| x.0.to_owned()));
+        assert!(pool(pa.clone()).is_some_and(|p| p.ends_with("-3x")));
+        assert_eq!(pool(pa), pool(pb));
+        assert!(pool(pc).is_some_and(|p| p.ends_with("-2x")));
+    }
+
+    #[test]
+    fn thread_counts_beyond_the_cache_still_run() {
+        let n = CACHED_POOL_MAX_THREADS + 1;
+        let got = with_threads(Some(n), || Ok(rayon::current_num_threads())).unwrap();
+        assert_eq!(got, n);
+    }
+
+    #[test]
+    fn solo_runs_rayon_work_on_the_calling_thread() {
+        let (threads, ids, caller) = std::thread::spawn(|| {
+            let caller = std::thread::current().id();
+            let (threads, ids) = solo(|| {
+                let ids: Vec<_> = (0..64)
+                    .into_par_iter()
+                    .map(|_| std::thread::current().id())
+                    .collect();
+                (rayon::current_num_threads(), ids)
+            });
+            (threads, ids, caller)
+        })
+        .join()
+        .unwrap();
+        assert_eq!(threads, 1);
+        assert!(ids.iter().all(|&id| id == caller));
+        let xs: Vec<f64> = (0..100_000).map(|i| 1.0 / (1.0 + f64::from(i))).collect();
+        let alone = std::thread::spawn(move || solo(|| stable_sum(&xs)));
+        let xs: Vec<f64> = (0..100_000).map(|i| 1.0 / (1.0 + f64::from(i))).collect();
+        assert_eq!(alone.join().unwrap().to_bits(), stable_sum(&xs).to_bits());
     }
 
     #[test]

@@ -14,6 +14,7 @@ import pandas as pd
 
 from . import _core
 from ._centrality import Progress, _check_progress, _check_threads
+from ._frames import frame
 
 if TYPE_CHECKING:
     from .graph import Graph
@@ -126,26 +127,27 @@ def structural_holes(
     c           2       1.007           1.000       0.500      0.010
     d           1       1.000           1.000       1.000      0.000
     """
-    c, e, h, f, n = _core.structural_holes(
+    c, e, h, f, n = _structural_holes(g, weight, n_threads, progress)
+    return frame(g.nodes, _HOLES_COLUMNS, [n.astype(np.int64), c, e, f, h])
+
+
+_HOLES_COLUMNS = ("n_contacts", "constraint", "effective_size", "efficiency", "hierarchy")
+
+
+def _structural_holes(g: Graph, weight: bool | str | None, n_threads, progress) -> tuple:
+    """The core's arrays: constraint, effective size, hierarchy, efficiency, contacts."""
+    return _core.structural_holes(
         g._csr,
         weight=g._weight_name(weight),
         n_threads=_check_threads(n_threads),
         progress=_check_progress(progress),
     )
-    return pd.DataFrame(
-        {
-            "n_contacts": n.astype(np.int64),
-            "constraint": c,
-            "effective_size": e,
-            "efficiency": f,
-            "hierarchy": h,
-        },
-        index=g.nodes,
-    )
 
 
 def _column(g: Graph, name: str, weight: bool | str | None, n_threads, progress) -> pd.Series:
-    return structural_holes(g, weight=weight, n_threads=n_threads, progress=progress)[name]
+    c, e, h, f, _ = _structural_holes(g, weight, n_threads, progress)
+    values = {"constraint": c, "effective_size": e, "hierarchy": h, "efficiency": f}[name]
+    return pd.Series(values, index=g.nodes, name=name)
 
 
 def constraint(

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import _checks, _core
+from ._frames import frame
 from .exceptions import ConvergenceError, InputError
 
 if TYPE_CHECKING:
@@ -529,6 +530,6 @@ def hits(
         n_threads=_check_threads(n_threads),
         progress=_check_progress(progress),
     )
-    out = pd.DataFrame({"hub": hub, "authority": authority}, index=g.nodes)
+    out = frame(g.nodes, ("hub", "authority"), [hub, authority])
     out.attrs["iterations"] = iterations
     return out

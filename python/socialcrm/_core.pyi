@@ -14,6 +14,7 @@ __all__ = [
     "build_graph",
     "check_config",
     "check_panic_handling",
+    "check_run",
     "code_strings",
     "community_profile",
     "community_quality",
@@ -97,6 +98,9 @@ def induced_subgraph(g: CsrGraph, keep: _U32) -> CsrGraph: ...
 def to_undirected(g: CsrGraph, how: str = "sum") -> CsrGraph: ...
 def degree(g: CsrGraph) -> tuple[_U32, _U32, _F64, _F64]: ...
 def check_panic_handling() -> None: ...
+def check_run(
+    *, work: int, n_threads: int | None = None, panic: bool = False
+) -> tuple[bool, int, str | None]: ...
 
 # -- centrality --
 def pagerank(

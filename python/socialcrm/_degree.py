@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from . import _core
+from ._frames import frame
 from .graph import Graph
 
 
@@ -52,12 +54,8 @@ def degree(g: Graph) -> pd.DataFrame:
     c          2           0          2.0           0.0
     """
     in_deg, out_deg, in_str, out_str = _core.degree(g._csr)
-    return pd.DataFrame(
-        {
-            "in_degree": in_deg.astype("int64"),
-            "out_degree": out_deg.astype("int64"),
-            "in_strength": in_str,
-            "out_strength": out_str,
-        },
-        index=g.nodes,
-    )
+    ints = [in_deg.astype(np.int64), out_deg.astype(np.int64)]
+    return frame(g.nodes, _COLUMNS, [*ints, in_str, out_str])
+
+
+_COLUMNS = ("in_degree", "out_degree", "in_strength", "out_strength")

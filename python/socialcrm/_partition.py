@@ -62,6 +62,28 @@ def canonical(codes: np.ndarray) -> np.ndarray:
     return rank[inverse.reshape(-1)]
 
 
+def _canonical_rows(rows: list[np.ndarray]) -> list[np.ndarray]:
+    """:func:`canonical` of each array, in one pass when they are node codes of one graph
+    (non-negative integers below 2**32), else one by one."""
+    if len(rows) < 2 or any(r.dtype.kind not in "ui" or r.ndim != 1 for r in rows):
+        return [canonical(r) for r in rows]
+    stacked = np.stack(rows)
+    k, n = stacked.shape
+    if n == 0 or stacked.min() < 0 or stacked.max() >= 2**32:
+        return [canonical(r) for r in rows]
+    # Row r's labels become r * 2**32 + label: one unique over all rows, blocks by row.
+    keys = stacked.astype(np.int64) + (np.arange(k, dtype=np.int64) << 32)[:, None]
+    _, first, inverse, counts = np.unique(
+        keys.ravel(), return_index=True, return_inverse=True, return_counts=True
+    )
+    row, first = np.divmod(first, n)
+    order = np.lexsort((first, -counts, row))  # row blocks stay in place (labels sorted by row)
+    start = np.searchsorted(row, row)  # first label of each label's row
+    rank = np.empty(len(order), dtype=np.uint32)
+    rank[order] = np.arange(len(order)) - start
+    return list(rank[inverse.reshape(-1)].reshape(k, n))
+
+
 def factorize_membership(g: Graph, membership: Any, what: str = "membership") -> np.ndarray:
     """Community codes (int64, one per node of ``g``) from a Series/dict keyed by customer id or
     an array aligned with ``g.nodes``; InputError for unknown or missing ids and null labels."""
@@ -173,12 +195,11 @@ class Partition:
         if arr.size and not np.issubdtype(arr.dtype, np.integer):
             raise InputError(f"codes must be integers, got dtype {arr.dtype}")
         self._graph = graph
-        self._codes = canonical(arr)
-        self._codes.flags.writeable = False
-        lv = [canonical(np.asarray(x)) for x in levels]
-        for x in lv:
-            if len(x) != graph.n_nodes:
-                raise InputError("every level must have one entry per customer")
+        raw = [np.asarray(x) for x in levels]
+        if any(x.shape != arr.shape for x in raw):
+            raise InputError("every level must have one entry per customer")
+        self._codes, *lv = _canonical_rows([arr, *raw])
+        for x in (self._codes, *lv):
             x.flags.writeable = False
         self._levels = lv or [self._codes]
         self._weight = graph._weight_name(weight)

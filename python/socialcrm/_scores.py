@@ -9,6 +9,7 @@ import pandas as pd
 from ._brokerage import kcore, structural_holes
 from ._centrality import hits, pagerank
 from ._degree import degree
+from ._frames import frame
 from ._paths import betweenness
 from .graph import Graph
 
@@ -104,5 +105,11 @@ def scores(
         parts.append(step())
     if progress is not None:
         progress(len(steps), len(steps))
-    table = pd.concat(parts, axis=1)
-    return table[list(SCORE_COLUMNS)]
+    columns = {}
+    for part in parts:
+        if isinstance(part, pd.Series):
+            columns[part.name] = part.to_numpy()
+        else:
+            columns.update((c, part[c].to_numpy()) for c in part.columns)
+    names = list(SCORE_COLUMNS)
+    return frame(g.nodes.copy(), names, [columns[c] for c in names])

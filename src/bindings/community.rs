@@ -6,12 +6,16 @@ pub use detection::{label_propagation, leiden, louvain};
 /// Leiden, Louvain and label propagation.
 mod detection {
     use crate::bindings::graph::{CsrGraph, edge_weight};
-    use crate::bindings::run::run_detached;
+    use crate::bindings::run::{run_sized, sweeps};
     use crate::community::{self as core, LeidenConfig, Objective, QualityConfig};
     use numpy::ndarray::Array2;
     use numpy::{IntoPyArray, PyArray1, PyArray2, PyReadonlyArray1};
     use pyo3::exceptions::PyValueError;
     use pyo3::prelude::*;
+
+    /// Sweeps over the graph assumed for a Leiden or Louvain run when sizing the job (every
+    /// level's local moves together; small graphs settle in far fewer).
+    const LOCAL_MOVE_SWEEPS: usize = 64;
 
     type Found<'py> = (
         Bound<'py, PyArray1<u32>>,
@@ -76,9 +80,13 @@ mod detection {
         };
         let init = initial.as_ref().map(|a| a.as_slice()).transpose()?;
         let inner = &g.get().inner;
-        let c = run_detached(py, n_threads, progress, |ctl| {
-            core::leiden(inner, init, &cfg, ctl)
-        })?;
+        let c = run_sized(
+            py,
+            sweeps(inner, LOCAL_MOVE_SWEEPS),
+            n_threads,
+            progress,
+            |ctl| core::leiden(inner, init, &cfg, ctl),
+        )?;
         found(py, c)
     }
 
@@ -111,9 +119,13 @@ mod detection {
             ..Default::default()
         };
         let inner = &g.get().inner;
-        let c = run_detached(py, n_threads, progress, |ctl| {
-            core::louvain(inner, None, &cfg, ctl)
-        })?;
+        let c = run_sized(
+            py,
+            sweeps(inner, LOCAL_MOVE_SWEEPS),
+            n_threads,
+            progress,
+            |ctl| core::louvain(inner, None, &cfg, ctl),
+        )?;
         found(py, c)
     }
 
@@ -135,7 +147,7 @@ mod detection {
             max_iter,
         };
         let inner = &g.get().inner;
-        let c = run_detached(py, n_threads, progress, |ctl| {
+        let c = run_sized(py, sweeps(inner, max_iter), n_threads, progress, |ctl| {
             core::label_propagation(inner, &cfg, ctl)
         })?;
         found(py, c)

@@ -1,7 +1,7 @@
 //! Influence measures.
 
 use super::graph::{CsrGraph, edge_weight};
-use super::run::run_detached;
+use super::run::{run_detached, run_sized, sweeps};
 use crate::influence;
 use crate::influence::diffusion;
 use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
@@ -19,7 +19,9 @@ type DegreeColumns<'py> = (
 #[pyfunction]
 pub fn degree<'py>(py: Python<'py>, g: &Bound<'py, CsrGraph>) -> PyResult<DegreeColumns<'py>> {
     let inner = &g.get().inner;
-    let d = run_detached(py, None, None, |_| Ok(influence::degree(inner)))?;
+    let d = run_sized(py, sweeps(inner, 1), None, None, |_| {
+        Ok(influence::degree(inner))
+    })?;
     Ok((
         d.in_degree.into_pyarray(py),
         d.out_degree.into_pyarray(py),
@@ -57,7 +59,7 @@ pub fn pagerank<'py>(
     };
     let p = personalization.as_ref().map(|p| p.as_slice()).transpose()?;
     let inner = &g.get().inner;
-    let r = run_detached(py, n_threads, progress, |ctl| {
+    let r = run_sized(py, sweeps(inner, max_iter), n_threads, progress, |ctl| {
         influence::pagerank(inner, p, &cfg, ctl)
     })?;
     Ok((r.scores.into_pyarray(py), r.iterations, r.residual))
@@ -90,7 +92,7 @@ pub fn katz<'py>(
         weight,
     };
     let inner = &g.get().inner;
-    let r = run_detached(py, n_threads, progress, |ctl| {
+    let r = run_sized(py, sweeps(inner, max_iter), n_threads, progress, |ctl| {
         influence::katz(inner, &cfg, ctl)
     })?;
     Ok((r.scores.into_pyarray(py), r.iterations, r.residual))
@@ -111,7 +113,7 @@ pub fn spectral_radius<'py>(
 ) -> PyResult<(f64, f64, bool, usize)> {
     let weight = super::graph::edge_weight(weight)?;
     let inner = &g.get().inner;
-    let r = run_detached(py, n_threads, progress, |ctl| {
+    let r = run_sized(py, sweeps(inner, max_iter), n_threads, progress, |ctl| {
         influence::spectral_radius(inner, weight, max_iter, stop_below, ctl)
     })?;
     Ok((r.value, r.upper, r.converged, r.iterations))
@@ -137,7 +139,7 @@ pub fn eigenvector<'py>(
         weight,
     };
     let inner = &g.get().inner;
-    let r = run_detached(py, n_threads, progress, |ctl| {
+    let r = run_sized(py, sweeps(inner, max_iter), n_threads, progress, |ctl| {
         influence::eigenvector(inner, &cfg, ctl)
     })?;
     Ok((r.scores.into_pyarray(py), r.iterations, r.residual))
@@ -170,9 +172,13 @@ pub fn hits<'py>(
         weight,
     };
     let inner = &g.get().inner;
-    let r = run_detached(py, n_threads, progress, |ctl| {
-        influence::hits(inner, &cfg, ctl)
-    })?;
+    let r = run_sized(
+        py,
+        sweeps(inner, max_iter.saturating_mul(2)),
+        n_threads,
+        progress,
+        |ctl| influence::hits(inner, &cfg, ctl),
+    )?;
     Ok((
         r.hub.into_pyarray(py),
         r.authority.into_pyarray(py),
@@ -191,7 +197,9 @@ pub fn kcore<'py>(
     progress: Option<Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyArray1<u32>>> {
     let inner = &g.get().inner;
-    let cores = run_detached(py, n_threads, progress, |ctl| influence::kcore(inner, ctl))?;
+    let cores = run_sized(py, sweeps(inner, 1), n_threads, progress, |ctl| {
+        influence::kcore(inner, ctl)
+    })?;
     Ok(cores.into_pyarray(py))
 }
 
@@ -215,9 +223,13 @@ pub fn structural_holes<'py>(
 ) -> PyResult<HolesColumns<'py>> {
     let weight = super::graph::edge_weight(weight)?;
     let inner = &g.get().inner;
-    let r = run_detached(py, n_threads, progress, |ctl| {
-        influence::structural_holes(inner, weight, ctl)
-    })?;
+    let r = run_sized(
+        py,
+        sweeps(inner, inner.n_nodes()),
+        n_threads,
+        progress,
+        |ctl| influence::structural_holes(inner, weight, ctl),
+    )?;
     Ok((
         r.constraint.into_pyarray(py),
         r.effective_size.into_pyarray(py),
@@ -249,9 +261,13 @@ pub fn betweenness<'py>(
         endpoints,
     };
     let inner = &g.get().inner;
-    let b = run_detached(py, n_threads, progress, |ctl| {
-        influence::betweenness(inner, &cfg, ctl)
-    })?;
+    let b = run_sized(
+        py,
+        sweeps(inner, inner.n_nodes()),
+        n_threads,
+        progress,
+        |ctl| influence::betweenness(inner, &cfg, ctl),
+    )?;
     Ok(b.into_pyarray(py))
 }
 
@@ -307,9 +323,13 @@ pub fn harmonic<'py>(
         normalized,
     };
     let inner = &g.get().inner;
-    let h = run_detached(py, n_threads, progress, |ctl| {
-        influence::harmonic(inner, &cfg, ctl)
-    })?;
+    let h = run_sized(
+        py,
+        sweeps(inner, inner.n_nodes()),
+        n_threads,
+        progress,
+        |ctl| influence::harmonic(inner, &cfg, ctl),
+    )?;
     Ok(h.into_pyarray(py))
 }
 

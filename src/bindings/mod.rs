@@ -34,7 +34,7 @@ mod _core {
     #[pymodule_export]
     use super::influence::{edge_slots, maximize, spread};
     #[pymodule_export]
-    use super::run::check_panic_handling;
+    use super::run::{check_panic_handling, check_run};
 
     // -- analysis configuration --
     #[pymodule_export]
