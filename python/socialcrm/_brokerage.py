@@ -144,8 +144,19 @@ def structural_holes(
     )
 
 
+_POSITION = {"constraint": 0, "effective_size": 1, "hierarchy": 2, "efficiency": 3}
+
+
 def _column(g: Graph, name: str, weight: bool | str | None, n_threads, progress) -> pd.Series:
-    return structural_holes(g, weight=weight, n_threads=n_threads, progress=progress)[name]
+    """One measure, computing only what it needs (the core leaves the other columns empty)."""
+    columns = _core.structural_holes(
+        g._csr,
+        weight=g._weight_name(weight),
+        measures=name,
+        n_threads=_check_threads(n_threads),
+        progress=_check_progress(progress),
+    )
+    return pd.Series(columns[_POSITION[name]], index=g.nodes, name=name)
 
 
 def constraint(
