@@ -54,8 +54,11 @@ def kcore(
         \\operatorname{core}(v) = \\max \\{ k : v \\in H,\\ H \\subseteq G,\\
         \\deg_H(u) \\ge k \\ \\forall u \\in H \\}
 
-    computed by the :math:`O(|V| + |E|)` bucket algorithm of Batagelj & Zaversnik. Edge
-    weights play no role. On a directed graph the degree is in-degree plus out-degree, so a
+    computed by peeling level by level (the PKC scheme of Kabir & Madduri, run on one thread):
+    at level :math:`k` every remaining customer with :math:`k` remaining connections gets core
+    number :math:`k` and is removed, in rounds, until none is left at that level. Core numbers
+    are unique, so the result is the one of any other exact algorithm (networkx and igraph use
+    the bucket algorithm of Batagelj & Zaversnik). Edge weights play no role. On a directed graph the degree is in-degree plus out-degree, so a
     reciprocated pair ``a -> b``, ``b -> a`` counts twice, as in networkx. **Self-loops are
     ignored** (networkx refuses graphs with self-loops; a customer is not their own contact).
 
@@ -64,6 +67,8 @@ def kcore(
     .. [1] S. Seidman, "Network structure and minimum degree", Social Networks 5(3), 1983.
     .. [2] V. Batagelj and M. Zaversnik, "An O(m) algorithm for cores decomposition of
        networks", arXiv:cs/0310049, 2003.
+    .. [3] H. Kabir and K. Madduri, "Parallel k-core decomposition on multicore platforms",
+       IEEE IPDPSW, 2017.
 
     Examples
     --------

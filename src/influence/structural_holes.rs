@@ -224,8 +224,8 @@ fn merge_rows<'a>(
 /// parallel over nodes. For node `i`, the positions of its contacts are written into a dense
 /// per-thread array; each contact `q`'s list is then walked and looked up there, or, when it is
 /// far longer than `i`'s, searched for `i`'s contacts. Every node's values are computed by one
-/// task, adding terms in increasing order of `q` and then `j`, so they do not depend on the
-/// thread count.
+/// task, each contact's terms added in increasing order of `q` and the per-contact sums in
+/// order of the contacts, so they do not depend on the thread count.
 ///
 /// # Examples
 /// ```
