@@ -55,16 +55,22 @@ def kcore(
         \\operatorname{core}(v) = \\max \\{ k : v \\in H,\\ H \\subseteq G,\\
         \\deg_H(u) \\ge k \\ \\forall u \\in H \\}
 
-    computed by the :math:`O(|V| + |E|)` bucket algorithm of Batagelj & Zaversnik. Edge
-    weights play no role. On a directed graph the degree is in-degree plus out-degree, so a
-    reciprocated pair ``a -> b``, ``b -> a`` counts twice, as in networkx. **Self-loops are
-    ignored** (networkx refuses graphs with self-loops; a customer is not their own contact).
+    computed by peeling level by level (the PKC scheme of Kabir & Madduri, run on one thread):
+    at level :math:`k` every remaining customer with :math:`k` remaining connections gets core
+    number :math:`k` and is removed, in rounds, until none is left at that level. Core numbers
+    are unique, so the result is the one of any other exact algorithm (networkx and igraph use
+    the bucket algorithm of Batagelj & Zaversnik). Edge weights play no role. On a directed
+    graph the degree is in-degree plus out-degree, so a reciprocated pair ``a -> b``,
+    ``b -> a`` counts twice, as in networkx. **Self-loops are ignored** (networkx refuses
+    graphs with self-loops; a customer is not their own contact).
 
     References
     ----------
     .. [1] S. Seidman, "Network structure and minimum degree", Social Networks 5(3), 1983.
     .. [2] V. Batagelj and M. Zaversnik, "An O(m) algorithm for cores decomposition of
        networks", arXiv:cs/0310049, 2003.
+    .. [3] H. Kabir and K. Madduri, "Parallel k-core decomposition on multicore platforms",
+       IEEE IPDPSW, 2017.
 
     Examples
     --------
@@ -134,19 +140,25 @@ def structural_holes(
 _HOLES_COLUMNS = ("n_contacts", "constraint", "effective_size", "efficiency", "hierarchy")
 
 
-def _structural_holes(g: Graph, weight: bool | str | None, n_threads, progress) -> tuple:
+def _structural_holes(
+    g: Graph, weight: bool | str | None, n_threads, progress, measures: str = "all"
+) -> tuple:
     """The core's arrays: constraint, effective size, hierarchy, efficiency, contacts."""
     return _core.structural_holes(
         g._csr,
         weight=g._weight_name(weight),
+        measures=measures,
         n_threads=_check_threads(n_threads),
         progress=_check_progress(progress),
     )
 
 
+_POSITION = {"constraint": 0, "effective_size": 1, "hierarchy": 2, "efficiency": 3}
+
+
 def _column(g: Graph, name: str, weight: bool | str | None, n_threads, progress) -> pd.Series:
-    c, e, h, f, _ = _structural_holes(g, weight, n_threads, progress)
-    values = {"constraint": c, "effective_size": e, "hierarchy": h, "efficiency": f}[name]
+    """One measure, computing only what it needs (the core leaves the other columns empty)."""
+    values = _structural_holes(g, weight, n_threads, progress, measures=name)[_POSITION[name]]
     return pd.Series(values, index=g.nodes, name=name)
 
 

@@ -163,6 +163,7 @@ def structural_holes(
     g: CsrGraph,
     *,
     weight: str = "weight",
+    measures: str = "all",
     n_threads: int | None = None,
     progress: Callable[[int, int], object] | None = None,
 ) -> tuple[_F64, _F64, _F64, _F64, _U32]: ...

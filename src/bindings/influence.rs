@@ -212,23 +212,30 @@ type HolesColumns<'py> = (
 );
 
 /// Structural holes: constraint, effective size, hierarchy, efficiency, number of contacts.
+/// `measures` is "all" or the one measure wanted; the others come back empty.
 #[pyfunction]
-#[pyo3(signature = (g, *, weight="weight", n_threads=None, progress=None))]
+#[pyo3(signature = (g, *, weight="weight", measures="all", n_threads=None, progress=None))]
 pub fn structural_holes<'py>(
     py: Python<'py>,
     g: &Bound<'py, CsrGraph>,
     weight: &str,
+    measures: &str,
     n_threads: Option<usize>,
     progress: Option<Bound<'py, PyAny>>,
 ) -> PyResult<HolesColumns<'py>> {
     let weight = super::graph::edge_weight(weight)?;
+    let wanted = influence::HoleMeasures::named(measures).ok_or_else(|| {
+        PyValueError::new_err(format!(
+            "measures must be 'all' or one measure, got {measures:?}"
+        ))
+    })?;
     let inner = &g.get().inner;
     let r = run_sized(
         py,
         sweeps(inner, inner.n_nodes()),
         n_threads,
         progress,
-        |ctl| influence::structural_holes(inner, weight, ctl),
+        |ctl| influence::structural_holes_of(inner, weight, wanted, ctl),
     )?;
     Ok((
         r.constraint.into_pyarray(py),

@@ -18,7 +18,9 @@ pub use hits::{Hits, HitsConfig, hits};
 pub use katz::{Katz, KatzConfig, SPECTRAL_RADIUS_TOL, SpectralRadius, katz, spectral_radius};
 pub use kcore::kcore;
 pub use pagerank::{PageRank, PageRankConfig, pagerank};
-pub use structural_holes::{MutualAdjacency, StructuralHoles, structural_holes};
+pub use structural_holes::{
+    HoleMeasures, MutualAdjacency, StructuralHoles, structural_holes, structural_holes_of,
+};
 
 // -- paths: betweenness (exact and sampled), harmonic closeness --
 mod betweenness;

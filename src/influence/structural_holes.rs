@@ -1,14 +1,68 @@
 //! Burt's structural holes: constraint, effective size, hierarchy and efficiency.
 
+use rayon::prelude::*;
+
 use super::pull::map_items;
 use crate::control::Control;
 use crate::error::{CoreError, CoreResult};
 use crate::graph::{EdgeWeight, Graph, InSlots};
+use crate::parallel::{WORK_CHUNKS, balanced_bounds};
 
-/// Nodes per parallel task (and per cancellation check).
+/// Nodes per parallel task when the mutual adjacency is built.
 const NODE_CHUNK: usize = 1024;
 
-/// Burt's measures of every node; `NaN` for nodes without contacts.
+/// A contact `q` whose list is more than this many times longer than node `i`'s is searched
+/// for `i`'s contacts (binary search per contact) instead of being walked in full.
+const SEARCH_RATIO: usize = 16;
+
+/// Which of Burt's measures to compute; the others come back empty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HoleMeasures {
+    /// Constraint.
+    pub constraint: bool,
+    /// Effective size and efficiency.
+    pub effective_size: bool,
+    /// Hierarchy (needs the dyadic constraints, but not the constraint column).
+    pub hierarchy: bool,
+}
+
+impl HoleMeasures {
+    /// Every measure.
+    pub const ALL: Self = Self {
+        constraint: true,
+        effective_size: true,
+        hierarchy: true,
+    };
+
+    /// `"all"`, or the one measure named `"constraint"`, `"effective_size"`, `"efficiency"`
+    /// (computed with the effective size) or `"hierarchy"`; `None` for any other name.
+    pub fn named(name: &str) -> Option<Self> {
+        let none = Self {
+            constraint: false,
+            effective_size: false,
+            hierarchy: false,
+        };
+        match name {
+            "all" => Some(Self::ALL),
+            "constraint" => Some(Self {
+                constraint: true,
+                ..none
+            }),
+            "effective_size" | "efficiency" => Some(Self {
+                effective_size: true,
+                ..none
+            }),
+            "hierarchy" => Some(Self {
+                hierarchy: true,
+                ..none
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// Burt's measures of every node; `NaN` for nodes without contacts. A measure that was not
+/// asked for (see [`HoleMeasures`]) is empty.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct StructuralHoles {
     /// Constraint `C_i = sum_j (p_ij + sum_q p_iq p_qj)^2`.
@@ -166,9 +220,12 @@ fn merge_rows<'a>(
 /// [`CoreError::Cancelled`].
 ///
 /// # Complexity
-/// `O(sum_i sum_{q in N(i)} min(N_i, N_q) log max(N_i, N_q))` time, `O(|V| + |E|)` extra
-/// space, in parallel over nodes. Every node's values are computed by one task in a fixed order,
-/// so they do not depend on the thread count.
+/// `O(sum_i sum_{q in N(i)} min(N_q, N_i log N_q))` time, `O(|V| + |E|)` extra space, in
+/// parallel over nodes. For node `i`, the positions of its contacts are written into a dense
+/// per-thread array; each contact `q`'s list is then walked and looked up there, or, when it is
+/// far longer than `i`'s, searched for `i`'s contacts. Every node's values are computed by one
+/// task, each contact's terms added in increasing order of `q` and the per-contact sums in
+/// order of the contacts, so they do not depend on the thread count.
 ///
 /// # Examples
 /// ```
@@ -191,124 +248,258 @@ pub fn structural_holes(
     weight: EdgeWeight,
     ctl: &Control,
 ) -> CoreResult<StructuralHoles> {
+    structural_holes_of(g, weight, HoleMeasures::ALL, ctl)
+}
+
+/// [`structural_holes`] computing only the measures in `wanted`; the others are left empty
+/// (`n_contacts` is always filled). Values are bit-identical to those of [`structural_holes`].
+///
+/// # Errors
+/// As [`structural_holes`].
+pub fn structural_holes_of(
+    g: &Graph,
+    weight: EdgeWeight,
+    wanted: HoleMeasures,
+    ctl: &Control,
+) -> CoreResult<StructuralHoles> {
     let n = g.n_nodes();
     ctl.start(n as u64);
     let adj = MutualAdjacency::new(g, weight)?;
-    let starts: Vec<usize> = (0..n).step_by(NODE_CHUNK).collect();
-    let (strength, top): (Vec<f64>, Vec<f64>) = map_items(starts.clone(), |_, start| {
-        (start..(start + NODE_CHUNK).min(n))
-            .map(|i| {
-                let w = adj.row(i).1;
-                let s = w.iter().fold(0.0, |a, x| a + x);
-                (s, w.iter().copied().fold(0.0, f64::max))
-            })
-            .collect::<Vec<_>>()
-    })
-    .into_iter()
-    .flatten()
-    .unzip();
-    let chunks: Vec<Vec<[f64; 4]>> = map_items(starts, |_, start| {
-        ctl.checkpoint()?;
+    let off = &adj.offsets;
+    // Per node: strength s_i, strongest tie; per slot: p_ij = m_ij / s_i.
+    let (strength, top): (Vec<f64>, Vec<f64>) = (0..n)
+        .into_par_iter()
+        .with_min_len(NODE_CHUNK)
+        .map(|i| {
+            let w = adj.row(i).1;
+            let s = w.iter().fold(0.0, |a, x| a + x);
+            (s, w.iter().copied().fold(0.0, f64::max))
+        })
+        .unzip();
+    // Per slot (i, j): p_ij and, for the effective size, \hat m_ij = m_ij / max_k m_jk.
+    let slots = adj.weights.len();
+    let mut p = vec![0.0; slots];
+    let mut hat = vec![0.0; if wanted.effective_size { slots } else { 0 }];
+    let mut pieces = Vec::with_capacity(n.div_ceil(NODE_CHUNK));
+    let (mut rest_p, mut rest_h) = (p.as_mut_slice(), hat.as_mut_slice());
+    for start in (0..n).step_by(NODE_CHUNK) {
         let end = (start + NODE_CHUNK).min(n);
-        let mut buf = Vec::new();
-        let vals = (start..end)
-            .map(|i| node_measures(&adj, &strength, &top, i, &mut buf))
-            .collect();
-        ctl.advance((end - start) as u64);
-        Ok::<_, CoreError>(vals)
-    })
-    .into_iter()
-    .collect::<CoreResult<_>>()?;
+        let len = off[end] - off[start];
+        let (piece_p, tail_p) = std::mem::take(&mut rest_p).split_at_mut(len);
+        let len_h = len.min(rest_h.len());
+        let (piece_h, tail_h) = std::mem::take(&mut rest_h).split_at_mut(len_h);
+        pieces.push((start, end, piece_p, piece_h));
+        (rest_p, rest_h) = (tail_p, tail_h);
+    }
+    pieces
+        .into_par_iter()
+        .for_each(|(start, end, piece_p, piece_h)| {
+            for i in start..end {
+                let r = off[i] - off[start]..off[i + 1] - off[start];
+                let (ci, mi) = adj.row(i);
+                for (x, &m) in piece_p[r.clone()].iter_mut().zip(mi) {
+                    *x = m / strength[i];
+                }
+                if !piece_h.is_empty() {
+                    for ((x, &m), &j) in piece_h[r].iter_mut().zip(mi).zip(ci) {
+                        *x = m / top[j as usize];
+                    }
+                }
+            }
+        });
+    // Work per node: its own list plus, per contact, the shorter of the walk and the search.
+    let mut cost = vec![0usize; n + 1];
+    let per_node: Vec<usize> = (0..n)
+        .into_par_iter()
+        .with_min_len(NODE_CHUNK)
+        .map(|i| {
+            let (ci, d) = (adj.row(i).0, off[i + 1] - off[i]);
+            d + ci
+                .iter()
+                .map(|&q| (off[q as usize + 1] - off[q as usize]).min(SEARCH_RATIO * d))
+                .sum::<usize>()
+        })
+        .collect();
+    for i in 0..n {
+        cost[i + 1] = cost[i] + per_node[i];
+    }
+    let bounds = balanced_bounds(&cost, WORK_CHUNKS);
+    let ctx = Context {
+        adj: &adj,
+        p: &p,
+        hat: &hat,
+    };
+    let kernel = match (wanted.constraint || wanted.hierarchy, wanted.effective_size) {
+        (true, true) => node_measures::<true, true>,
+        (true, false) => node_measures::<true, false>,
+        (false, true) => node_measures::<false, true>,
+        (false, false) => node_measures::<false, false>,
+    };
+    let chunks: Vec<Vec<[f64; 4]>> = bounds
+        .windows(2)
+        .map(|w| (w[0], w[1]))
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map_init(
+            || Scratch {
+                slot: vec![0; n],
+                acc: Vec::new(),
+                red: Vec::new(),
+            },
+            |sc, (start, end)| {
+                ctl.checkpoint()?;
+                let vals = (start..end)
+                    .map(|i| kernel(&ctx, i, wanted.hierarchy, sc))
+                    .collect();
+                ctl.advance((end - start) as u64);
+                Ok::<_, CoreError>(vals)
+            },
+        )
+        .collect::<CoreResult<_>>()?;
     let mut out = StructuralHoles {
-        n_contacts: (0..n)
-            .map(|i| (adj.offsets[i + 1] - adj.offsets[i]) as u32)
-            .collect(),
+        n_contacts: (0..n).map(|i| (off[i + 1] - off[i]) as u32).collect(),
         ..Default::default()
     };
+    let keep = |on: bool| if on { n } else { 0 };
+    out.constraint.reserve(keep(wanted.constraint));
+    out.effective_size.reserve(keep(wanted.effective_size));
+    out.efficiency.reserve(keep(wanted.effective_size));
+    out.hierarchy.reserve(keep(wanted.hierarchy));
     for [c, e, h, f] in chunks.into_iter().flatten() {
-        out.constraint.push(c);
-        out.effective_size.push(e);
-        out.hierarchy.push(h);
-        out.efficiency.push(f);
+        if wanted.constraint {
+            out.constraint.push(c);
+        }
+        if wanted.effective_size {
+            out.effective_size.push(e);
+            out.efficiency.push(f);
+        }
+        if wanted.hierarchy {
+            out.hierarchy.push(h);
+        }
     }
     Ok(out)
 }
 
-/// `[constraint, effective size, hierarchy, efficiency]` of node `i`. `indirect` is scratch
-/// space; its content on entry does not matter.
-fn node_measures(
-    adj: &MutualAdjacency,
-    strength: &[f64],
-    top: &[f64],
+/// Read-only inputs of [`node_measures`].
+struct Context<'a> {
+    adj: &'a MutualAdjacency,
+    /// `p_ij` per slot of the mutual adjacency.
+    p: &'a [f64],
+    /// `\hat m_ij = m_ij / max_k m_jk` per slot (empty when the effective size is not wanted).
+    hat: &'a [f64],
+}
+
+/// Accumulators in front of the contacts' ones in [`Scratch`], where terms of non-contacts go.
+const SINKS: usize = 8;
+
+/// Per-thread scratch space of [`node_measures`].
+struct Scratch {
+    /// `SINKS + position` in the current node's list of each of its contacts, 0 elsewhere (and
+    /// between two nodes).
+    slot: Vec<u32>,
+    /// `SINKS` sinks, then per contact `j` the indirect tie `sum_q p_iq p_qj`, then the dyadic
+    /// constraint `c_ij`.
+    acc: Vec<f64>,
+    /// `SINKS` sinks, then per contact `j` the redundancy `sum_q p_iq \hat m_jq`.
+    red: Vec<f64>,
+}
+
+/// `[constraint, effective size, hierarchy, efficiency]` of node `i`: the dyadic constraints
+/// when `C`, the redundancy when `E` (the other entries are then meaningless), the hierarchy
+/// when `hierarchy` (which needs `C`).
+///
+/// Every term `p_iq p_qj` of a walked list is added without a branch: a non-contact `j` adds
+/// it to one of the sinks, chosen by position so that consecutive misses do not wait on each
+/// other. A contact's accumulator thus receives exactly its own terms, in increasing `q`.
+fn node_measures<const C: bool, const E: bool>(
+    ctx: &Context<'_>,
     i: usize,
-    indirect: &mut Vec<f64>,
+    hierarchy: bool,
+    sc: &mut Scratch,
 ) -> [f64; 4] {
-    let (ci, mi) = adj.row(i);
-    let d = ci.len();
+    let adj = ctx.adj;
+    let (lo, hi) = (adj.offsets[i], adj.offsets[i + 1]);
+    let d = hi - lo;
     if d == 0 {
         return [f64::NAN; 4];
     }
-    indirect.clear();
-    indirect.resize(d, 0.0);
-    let si = strength[i];
-    let mut redundancy = 0.0;
-    for (&q, &m_iq) in ci.iter().zip(mi) {
-        let q = q as usize;
-        let p_iq = m_iq / si;
-        let (cq, mq) = adj.row(q);
-        let sq = strength[q];
-        // Common contacts j of i and q: the paths i -> q -> j.
-        intersect(ci, cq, |k, b| {
-            let j = ci[k] as usize;
-            indirect[k] += p_iq * (mq[b] / sq);
-            redundancy += p_iq * (mq[b] / top[j]);
-        });
+    let (ci, pi) = (&adj.contacts[lo..hi], &ctx.p[lo..hi]);
+    let Scratch { slot, acc, red } = sc;
+    if C {
+        acc.clear();
+        acc.resize(SINKS + d, 0.0);
     }
-    let mut constraint = 0.0;
-    for (k, &m_ij) in mi.iter().enumerate() {
-        let c = m_ij / si + indirect[k];
-        indirect[k] = c * c;
-        constraint += indirect[k];
+    if E {
+        red.clear();
+        red.resize(SINKS + d, 0.0);
     }
-    let n_i = d as f64;
-    let effective = n_i - redundancy;
-    let hierarchy = if d == 1 {
-        0.0
-    } else {
-        let mean = constraint / n_i;
-        let h = indirect.iter().fold(0.0, |acc, &c| {
-            let r = c / mean;
-            acc + r * r.ln()
-        });
-        h / (n_i * n_i.ln())
-    };
-    [constraint, effective, hierarchy, effective / n_i]
-}
-
-/// Calls `f(ia, ib)` for every common element `a[ia] == b[ib]` of two sorted, duplicate-free
-/// lists, in increasing order. Gallops through the longer list when the sizes are far apart.
-fn intersect(a: &[u32], b: &[u32], mut f: impl FnMut(usize, usize)) {
-    if a.len() * 16 < b.len() {
-        gallop(a, b, f);
-    } else if b.len() * 16 < a.len() {
-        gallop(b, a, |ib, ia| f(ia, ib));
-    } else {
-        let (mut ia, mut ib) = (0, 0);
-        while ia < a.len() && ib < b.len() {
-            match a[ia].cmp(&b[ib]) {
-                std::cmp::Ordering::Less => ia += 1,
-                std::cmp::Ordering::Greater => ib += 1,
-                std::cmp::Ordering::Equal => {
-                    f(ia, ib);
-                    ia += 1;
-                    ib += 1;
+    // A node has fewer than u32::MAX - SINKS contacts (node codes are u32).
+    for (k, &j) in ci.iter().enumerate() {
+        slot[j as usize] = (SINKS + k) as u32;
+    }
+    for (&q, &p_iq) in ci.iter().zip(pi) {
+        let (qlo, qhi) = (adj.offsets[q as usize], adj.offsets[q as usize + 1]);
+        let cq = &adj.contacts[qlo..qhi];
+        let pq = if C { &ctx.p[qlo..qhi] } else { &[][..] };
+        let hq = if E { &ctx.hat[qlo..qhi] } else { &[][..] };
+        // Common contacts j of i and q: the paths i -> q -> j, in increasing j.
+        if cq.len() > SEARCH_RATIO * d {
+            gallop(ci, cq, |k, b| {
+                if C {
+                    acc[SINKS + k] += p_iq * pq[b];
+                }
+                if E {
+                    red[SINKS + k] += p_iq * hq[b];
+                }
+            });
+        } else {
+            for (b, &j) in cq.iter().enumerate() {
+                let s = slot[j as usize] as usize;
+                let at = s + usize::from(s == 0) * (b % SINKS);
+                if C {
+                    acc[at] += p_iq * pq[b];
+                }
+                if E {
+                    red[at] += p_iq * hq[b];
                 }
             }
         }
     }
+    for &j in ci {
+        slot[j as usize] = 0;
+    }
+    let mut constraint = 0.0;
+    if C {
+        for (a, &p_ij) in acc[SINKS..].iter_mut().zip(pi) {
+            let c = p_ij + *a;
+            *a = c * c;
+            constraint += *a;
+        }
+    }
+    let n_i = d as f64;
+    let effective = if E {
+        n_i - red[SINKS..].iter().fold(0.0, |s, r| s + r)
+    } else {
+        f64::NAN
+    };
+    let h = if !hierarchy {
+        f64::NAN
+    } else if d == 1 {
+        0.0
+    } else {
+        let mean = constraint / n_i;
+        let h = acc[SINKS..].iter().fold(0.0, |s, &c| {
+            let r = c / mean;
+            s + r * r.ln()
+        });
+        h / (n_i * n_i.ln())
+    };
+    [constraint, effective, h, effective / n_i]
 }
 
-/// [`intersect`] for a `short` list far smaller than `long`: binary search of each element.
+/// Calls `f(is, il)` for every common element `short[is] == long[il]` of two sorted,
+/// duplicate-free lists, in increasing order, by binary search of each element of `short` in
+/// the part of `long` not passed yet.
 fn gallop(short: &[u32], long: &[u32], mut f: impl FnMut(usize, usize)) {
     let mut lo = 0;
     for (is, x) in short.iter().enumerate() {
@@ -383,17 +574,13 @@ mod tests {
     }
 
     #[test]
-    fn intersect_finds_common_elements_in_both_modes() {
-        let a: Vec<u32> = (0..100).map(|x| x * 3).collect();
-        let b = [3u32, 4, 99, 297, 300];
+    fn gallop_finds_common_elements_in_order() {
+        let long: Vec<u32> = (0..100).map(|x| x * 3).collect();
         let mut hits = Vec::new();
-        intersect(&a, &b, |i, j| hits.push((i, j)));
-        assert_eq!(hits, vec![(1, 0), (33, 2), (99, 3)]);
-        let mut back = Vec::new();
-        intersect(&b, &a, |i, j| back.push((j, i)));
-        assert_eq!(back, hits);
-        let mut even = Vec::new();
-        intersect(&[1, 2, 3], &[2, 3, 4], |i, j| even.push((i, j)));
-        assert_eq!(even, vec![(1, 0), (2, 1)]);
+        gallop(&[3, 4, 99, 297, 300], &long, |i, j| hits.push((i, j)));
+        assert_eq!(hits, vec![(0, 1), (2, 33), (3, 99)]);
+        let mut none = Vec::new();
+        gallop(&[1, 2], &[], |i, j| none.push((i, j)));
+        assert!(none.is_empty());
     }
 }
