@@ -85,10 +85,10 @@ def test_renumbered_iterations_match_the_reference(seed, directed, weighted, per
     want, residuals = reference(a, 0.85, p / p.sum(), tol)
     assert abs(got.attrs["iterations"] - len(residuals)) <= 1
     # The core's rule: renumber after an iteration k >= 2 when the last contraction predicts
-    # at least 25 more; check that the renumbered path ran for a good part of the run.
+    # at least 32 more; check that the renumbered path ran for a good part of the run.
     r = residuals
     predicted = [np.log(N * tol / r[k]) / np.log(r[k] / r[k - 1]) for k in range(1, len(r) - 1)]
-    first = next(k for k, p in enumerate(predicted) if p >= 25)
+    first = next(k for k, p in enumerate(predicted) if p >= 32)
     assert first < len(r) // 2
     np.testing.assert_allclose(got.to_numpy(), want, rtol=1e-9, atol=1e-15)
     assert abs(got.sum() - 1.0) < 1e-12
