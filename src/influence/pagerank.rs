@@ -189,9 +189,9 @@ fn worth_ordering(st: &State, cfg: &PageRankConfig, n: usize) -> bool {
     }
     let goal = n as f64 * cfg.tol;
     let rate = st.residual / st.previous_residual;
-    let predicted = if !(rate < 1.0) || goal <= 0.0 {
+    let predicted = if rate.is_nan() || rate >= 1.0 || goal <= 0.0 {
         f64::INFINITY
-    } else if !(rate > 0.0) || st.residual <= goal {
+    } else if rate <= 0.0 || st.residual <= goal {
         0.0
     } else {
         (goal / st.residual).ln() / rate.ln()
