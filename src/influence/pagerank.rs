@@ -1,6 +1,6 @@
 //! PageRank, optionally personalized.
 
-use super::pull::{Rows, sum};
+use super::pull::{Rows, locality_order, sum};
 use crate::control::Control;
 use crate::error::{CoreError, CoreResult};
 use crate::graph::{EdgeWeight, Graph};
@@ -62,6 +62,13 @@ pub struct PageRank {
 /// self-loop once. Each node pulls from its in-neighbours in a fixed order and sums are folded in
 /// fixed chunks, so the scores are bit-identical on any number of threads.
 ///
+/// On graphs of `2^17` nodes or more, when the residuals so far predict at least 32 more
+/// iterations (or `max_iter` leaves that many), the remaining iterations run with the nodes
+/// renumbered by decreasing out-degree, which keeps the most-read scores in the cache; the
+/// decision depends only on the computed residuals, so it too is the same on any number of
+/// threads. The renumbered iterations add the same terms in another order, so the scores agree
+/// with the plain iteration to rounding (about `1e-15` relative).
+///
 /// # Arguments
 /// * `g` - the graph.
 /// * `personalization` - non-negative teleport weight per node (length `n`, not all zero).
@@ -79,7 +86,8 @@ pub struct PageRank {
 ///
 /// # Complexity
 /// `O(|V| + |E|)` time per iteration, `O(|V|)` extra space (plus a copy of the in-adjacency for
-/// directed graphs), in parallel over nodes.
+/// directed graphs, and for large graphs a cache-blocked copy of it, renumbered in long runs),
+/// in parallel over nodes.
 ///
 /// # Examples
 /// ```
@@ -100,6 +108,18 @@ pub fn pagerank(
     cfg: &PageRankConfig,
     ctl: &Control,
 ) -> CoreResult<PageRank> {
+    run(g, personalization, cfg, ctl, MIN_ORDERED_NODES)
+}
+
+/// [`pagerank`], renumbering the nodes (when worth it) only on graphs of at least
+/// `min_ordered_nodes` nodes.
+fn run(
+    g: &Graph,
+    personalization: Option<&[f64]>,
+    cfg: &PageRankConfig,
+    ctl: &Control,
+    min_ordered_nodes: usize,
+) -> CoreResult<PageRank> {
     check_config(cfg)?;
     ctl.start(cfg.max_iter as u64);
     let n = g.n_nodes();
@@ -118,38 +138,118 @@ pub fn pagerank(
         .into_iter()
         .map(|s| if s > 0.0 { 1.0 / s } else { 0.0 })
         .collect();
+    let mut state = State::start(&inv_out);
+    let switch = |st: &State| n >= min_ordered_nodes && worth_ordering(st, cfg, n);
     let rows = Rows::incoming(g, cfg.weight)?;
-    iterate(&rows, &inv_out, p.as_deref(), cfg, ctl)
+    if let Some(done) = iterate(&rows, &inv_out, p.as_deref(), &mut state, cfg, ctl, switch)? {
+        return Ok(done);
+    }
+    // Not converging soon on a large graph: continue in a locality order (see `pull::order`).
+    drop(rows);
+    let o = locality_order(g);
+    let rows = Rows::incoming_ordered(g, cfg.weight, &o)?;
+    let inv_out = o.gather(&inv_out);
+    let p = p.map(|p| o.gather(&p));
+    state.x = o.gather(&state.x);
+    state.y = o.gather(&state.y);
+    match iterate(&rows, &inv_out, p.as_deref(), &mut state, cfg, ctl, |_| {
+        false
+    })? {
+        Some(mut done) => {
+            done.scores = o.scatter(&done.scores);
+            Ok(done)
+        }
+        None => Err(CoreError::NotConverged {
+            iterations: cfg.max_iter,
+            residual: state.residual,
+        }),
+    }
 }
 
+/// Nodes from which a graph may be renumbered into a locality order: below, the scores fit in
+/// the core's cache anyway.
+const MIN_ORDERED_NODES: usize = 1 << 17;
+
+/// Iterations the locality order must still be used for to pay for itself. On the directed
+/// 10^6-node LFR graph of the benchmark (6.6 * 10^6 arcs, one thread, a shared and loaded
+/// machine) renumbering and copying the rows cost about 0.5 s, some 15 plain iterations of
+/// 34 ms, and a renumbered iteration takes 18 ms: it pays off after about 31 iterations.
+#[cfg(not(test))]
+const MIN_ORDERED_ITERATIONS: f64 = 32.0;
+#[cfg(test)]
+const MIN_ORDERED_ITERATIONS: f64 = 3.0;
+
+/// Whether the iterations still to come (predicted from the last contraction of the residual,
+/// capped by `max_iter`) are enough for the locality order to pay off. Decided from the
+/// computed residuals only, so the same on any number of threads.
+fn worth_ordering(st: &State, cfg: &PageRankConfig, n: usize) -> bool {
+    let left = cfg.max_iter.saturating_sub(st.iteration) as f64;
+    if st.iteration < 2 || left < MIN_ORDERED_ITERATIONS {
+        return false;
+    }
+    let goal = n as f64 * cfg.tol;
+    let rate = st.residual / st.previous_residual;
+    let predicted = if rate.is_nan() || rate >= 1.0 || goal <= 0.0 {
+        f64::INFINITY
+    } else if rate <= 0.0 || st.residual <= goal {
+        0.0
+    } else {
+        (goal / st.residual).ln() / rate.ln()
+    };
+    predicted.min(left) >= MIN_ORDERED_ITERATIONS
+}
+
+/// Iteration state: scores `x`, `y = x / s_out`, the dangling mass and the residuals.
+struct State {
+    x: Vec<f64>,
+    y: Vec<f64>,
+    dangling_mass: f64,
+    residual: f64,
+    previous_residual: f64,
+    iteration: usize,
+}
+
+impl State {
+    fn start(inv_out: &[f64]) -> Self {
+        let n = inv_out.len();
+        let uniform = 1.0 / n as f64;
+        let dangling: Vec<f64> = inv_out
+            .iter()
+            .map(|&s| if s == 0.0 { uniform } else { 0.0 })
+            .collect();
+        Self {
+            x: vec![uniform; n],
+            y: inv_out.iter().map(|s| uniform * s).collect(),
+            dangling_mass: sum(&dangling),
+            residual: f64::INFINITY,
+            previous_residual: f64::INFINITY,
+            iteration: 0,
+        }
+    }
+}
+
+/// Runs iterations from `st` until convergence (`Some`), until `pause(st)` says to stop after
+/// an iteration (`None`), or up to `max_iter` ([`CoreError::NotConverged`]).
 fn iterate(
     rows: &Rows<'_>,
     inv_out: &[f64],
     p: Option<&[f64]>,
+    st: &mut State,
     cfg: &PageRankConfig,
     ctl: &Control,
-) -> CoreResult<PageRank> {
+    pause: impl Fn(&State) -> bool,
+) -> CoreResult<Option<PageRank>> {
     let n = rows.n();
     let d = cfg.damping;
     let uniform = 1.0 / n as f64;
     let teleport = |v: usize| p.map_or(uniform, |p| p[v]);
-    // x: current scores; y = x / s_out, what each node passes along each unit of out-weight.
-    let mut x = vec![uniform; n];
-    let mut y: Vec<f64> = inv_out.iter().map(|s| uniform * s).collect();
     let (mut x_next, mut y_next) = (vec![0.0; n], vec![0.0; n]);
-    let dangling: Vec<f64> = inv_out
-        .iter()
-        .map(|&s| if s == 0.0 { uniform } else { 0.0 })
-        .collect();
-    let mut dangling_mass = sum(&dangling);
-    drop(dangling);
-    let mut residual = f64::INFINITY;
-    for iteration in 1..=cfg.max_iter {
+    while st.iteration < cfg.max_iter {
         ctl.checkpoint()?;
-        let base = d * dangling_mass + (1.0 - d);
-        let x_old = &x;
+        let base = d * st.dangling_mass + (1.0 - d);
+        let x_old = &st.x;
         let (err, mass) = rows.sweep(
-            &y,
+            &st.y,
             [&mut x_next, &mut y_next],
             (0.0, 0.0),
             |a, b| (a.0 + b.0, a.1 + b.1),
@@ -160,22 +260,27 @@ fn iterate(
                 ([xv, xv * sv], ((xv - x_old[v]).abs(), lost))
             },
         );
-        std::mem::swap(&mut x, &mut x_next);
-        std::mem::swap(&mut y, &mut y_next);
-        dangling_mass = mass;
-        residual = err;
+        std::mem::swap(&mut st.x, &mut x_next);
+        std::mem::swap(&mut st.y, &mut y_next);
+        st.dangling_mass = mass;
+        st.previous_residual = st.residual;
+        st.residual = err;
+        st.iteration += 1;
         ctl.advance(1);
         if err < n as f64 * cfg.tol {
-            return Ok(PageRank {
-                scores: x,
-                iterations: iteration,
-                residual,
-            });
+            return Ok(Some(PageRank {
+                scores: std::mem::take(&mut st.x),
+                iterations: st.iteration,
+                residual: err,
+            }));
+        }
+        if pause(st) {
+            return Ok(None);
         }
     }
     Err(CoreError::NotConverged {
         iterations: cfg.max_iter,
-        residual,
+        residual: st.residual,
     })
 }
 
@@ -237,8 +342,10 @@ mod tests {
     use super::*;
     use crate::graph::test_graph;
 
+    /// PageRank with the renumbering allowed on any graph (and, in unit tests, after 3
+    /// predicted iterations), so that the hand-worked cases check that path too.
     fn run(g: &Graph, p: Option<&[f64]>, cfg: &PageRankConfig) -> CoreResult<PageRank> {
-        pagerank(g, p, cfg, &Control::new())
+        super::run(g, p, cfg, &Control::new(), 0)
     }
 
     fn tight() -> PageRankConfig {
@@ -360,5 +467,100 @@ mod tests {
         let edgeless = test_graph(&[], &[], None, 4, true);
         let pr = run(&edgeless, Some(&[1.0, 1.0, 2.0, 0.0]), &tight()).unwrap();
         assert_eq!(pr.scores, vec![0.25, 0.25, 0.5, 0.0]);
+    }
+
+    /// A random graph on `n` nodes with `m` edge draws (duplicates merge, self-loops kept),
+    /// leaving the last nodes isolated.
+    fn random_graph(n: u32, m: usize, seed: u64, weighted: bool, directed: bool) -> Graph {
+        let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        let mut next = |k: u32| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % u64::from(k)) as u32
+        };
+        let live = n - n / 10;
+        let s: Vec<u32> = (0..m).map(|_| next(live)).collect();
+        let t: Vec<u32> = (0..m).map(|_| next(live)).collect();
+        let w: Vec<f64> = (0..m).map(|_| 0.5 + f64::from(next(100))).collect();
+        test_graph(&s, &t, weighted.then_some(&w[..]), n as usize, directed)
+    }
+
+    #[test]
+    fn renumbered_iterations_agree_with_plain_ones() {
+        for seed in 0..24u64 {
+            let (weighted, directed) = (seed % 2 == 0, seed % 4 < 2);
+            let n = 50 + 37 * (seed as u32 % 5);
+            let g = random_graph(n, 2 * n as usize, seed, weighted, directed);
+            let p: Vec<f64> = (0..n).map(|v| f64::from(v % 7)).collect();
+            let p = (seed % 3 == 0).then_some(&p[..]);
+            let weight = if weighted {
+                EdgeWeight::Summed
+            } else {
+                EdgeWeight::Unit
+            };
+            let cfg = PageRankConfig { weight, ..tight() };
+            let plain = super::run(&g, p, &cfg, &Control::new(), usize::MAX).unwrap();
+            let ordered = run(&g, p, &cfg).unwrap();
+            assert!(
+                ordered.iterations > 3,
+                "seed {seed}: the renumbering never ran"
+            );
+            for (a, b) in plain.scores.iter().zip(&ordered.scores) {
+                assert!(
+                    (a - b).abs() <= 1e-12 * a.abs().max(1e-3),
+                    "seed {seed}: {a} {b}"
+                );
+            }
+            let sum: f64 = ordered.scores.iter().sum();
+            assert!((sum - 1.0).abs() < 1e-12);
+        }
+    }
+
+    #[test]
+    fn renumbered_iterations_are_identical_on_one_and_four_threads() {
+        let g = random_graph(3000, 12_000, 7, true, true);
+        let cfg = tight();
+        let go = |threads| {
+            crate::parallel::with_threads(Some(threads), || {
+                super::run(&g, None, &cfg, &Control::new(), 0)
+            })
+            .unwrap()
+        };
+        let (a, b) = (go(1), go(4));
+        assert_eq!(a.iterations, b.iterations);
+        assert!(
+            a.scores
+                .iter()
+                .zip(&b.scores)
+                .all(|(x, y)| x.to_bits() == y.to_bits())
+        );
+    }
+
+    #[test]
+    fn the_switch_needs_enough_predicted_iterations() {
+        let cfg = PageRankConfig {
+            tol: 1e-6,
+            max_iter: 100,
+            ..Default::default()
+        };
+        let mut st = State::start(&[1.0; 4]);
+        (st.iteration, st.previous_residual, st.residual) = (2, 1.0, 0.5);
+        // n tol = 1e-2: ln(0.02) / ln(0.5) = 5.6 more iterations, above the (unit-test) 3.
+        assert!(worth_ordering(&st, &cfg, 10_000));
+        // n tol = 0.4: under one more iteration.
+        assert!(!worth_ordering(&st, &cfg, 400_000));
+        // Only 2 iterations left.
+        assert!(!worth_ordering(
+            &st,
+            &PageRankConfig { max_iter: 4, ..cfg },
+            10_000
+        ));
+        // Not contracting: as many as max_iter allows.
+        (st.previous_residual, st.residual) = (0.5, 0.5);
+        assert!(worth_ordering(&st, &cfg, 10));
+        // Nothing to predict from after one iteration.
+        st.iteration = 1;
+        assert!(!worth_ordering(&st, &cfg, 10));
     }
 }

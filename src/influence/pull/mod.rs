@@ -14,7 +14,10 @@ use segments::{MIN_SEGMENTED_NODES, Segments};
 use std::borrow::Cow;
 use std::sync::{Mutex, OnceLock};
 
+mod order;
 mod segments;
+
+pub(crate) use order::{NodeOrder, locality_order};
 
 /// Work units (nodes plus edges) below which a chunk is not worth a task of its own.
 const MIN_CHUNK_WORK: usize = 16_384;
@@ -85,6 +88,80 @@ impl<'g> Rows<'g> {
             offsets.push(nbrs.len());
         }
         Ok(Self::new(
+            Cow::Owned(offsets),
+            Cow::Owned(nbrs),
+            weights.map(Cow::Owned),
+        ))
+    }
+
+    /// The rows of [`Rows::incoming`] with every node renumbered by `o`: row `i` is node
+    /// `o.order[i]`, and lists its in-neighbours by position, sorted.
+    pub(crate) fn incoming_ordered(
+        g: &Graph,
+        which: EdgeWeight,
+        o: &NodeOrder,
+    ) -> CoreResult<Rows<'static>> {
+        let w = g.edge_weights(which)?;
+        let mut offsets = Vec::with_capacity(g.n_nodes() + 1);
+        offsets.push(0);
+        for &v in &o.order {
+            let len = g.in_neighbors(v as usize).0.len();
+            offsets.push(offsets.last().copied().unwrap_or(0) + len);
+        }
+        let m = offsets.last().copied().unwrap_or(0);
+        let mut nbrs = vec![0u32; m];
+        let mut weights = w.map(|_| vec![0.0; m]);
+        // Fill the rows chunk by chunk, in parallel: each chunk owns its slice of the arrays.
+        let bounds = chunk_bounds(&offsets);
+        let mut jobs = Vec::with_capacity(bounds.len());
+        let mut rest_n: &mut [u32] = &mut nbrs;
+        let mut rest_w: Option<&mut [f64]> = weights.as_deref_mut();
+        for b in bounds.windows(2) {
+            let len = offsets[b[1]] - offsets[b[0]];
+            let (head_n, tail_n) = std::mem::take(&mut rest_n).split_at_mut(len);
+            let (head_w, tail_w) = match rest_w.take() {
+                Some(r) => {
+                    let (h, t) = r.split_at_mut(len);
+                    (Some(h), Some(t))
+                }
+                None => (None, None),
+            };
+            jobs.push((b[0]..b[1], head_n, head_w));
+            (rest_n, rest_w) = (tail_n, tail_w);
+        }
+        map_items(jobs, |_, (range, out_n, mut out_w)| {
+            let mut k = 0;
+            let mut pairs: Vec<(u32, f64)> = Vec::new();
+            for &v in &o.order[range] {
+                let (src, slots) = g.in_neighbors(v as usize);
+                let row = k..k + src.len();
+                match (out_w.as_deref_mut(), w) {
+                    (Some(out), Some(w)) => {
+                        pairs.clear();
+                        pairs.extend(
+                            src.iter()
+                                .enumerate()
+                                .map(|(i, &u)| (o.rank[u as usize], w[slots.get(i)])),
+                        );
+                        pairs.sort_unstable_by_key(|p| p.0);
+                        for ((dst_n, dst_w), &(u, x)) in
+                            out_n[row.clone()].iter_mut().zip(&mut out[row]).zip(&pairs)
+                        {
+                            (*dst_n, *dst_w) = (u, x);
+                        }
+                    }
+                    _ => {
+                        let dst = &mut out_n[row];
+                        for (d, &u) in dst.iter_mut().zip(src) {
+                            *d = o.rank[u as usize];
+                        }
+                        dst.sort_unstable();
+                    }
+                }
+                k += src.len();
+            }
+        });
+        Ok(Rows::new(
             Cow::Owned(offsets),
             Cow::Owned(nbrs),
             weights.map(Cow::Owned),
