@@ -53,6 +53,13 @@ def canonical(codes: np.ndarray) -> np.ndarray:
     codes = np.asarray(codes)
     if codes.size == 0:
         return np.zeros(0, dtype=np.uint32)
+    if _numbered_by_first_appearance(codes):
+        # Label order is first-appearance order: a count per label and a stable sort of the
+        # labels do it, without sorting the nodes.
+        counts = np.bincount(codes)
+        rank = np.empty(len(counts), dtype=np.uint32)
+        rank[np.argsort(-counts, kind="stable")] = np.arange(len(counts), dtype=np.uint32)
+        return rank[codes]
     labels, first, inverse, counts = np.unique(
         codes, return_index=True, return_inverse=True, return_counts=True
     )
@@ -62,10 +69,21 @@ def canonical(codes: np.ndarray) -> np.ndarray:
     return rank[inverse.reshape(-1)]
 
 
+def _numbered_by_first_appearance(codes: np.ndarray) -> bool:
+    """Whether integer ``codes`` are ``0..k-1`` in order of first appearance (as the core
+    returns them): the running maximum starts at 0 and never rises by more than 1."""
+    if codes.dtype.kind not in "ui" or codes.ndim != 1 or codes[0] != 0:
+        return False
+    top = np.maximum.accumulate(codes)
+    return bool(np.all(top[1:] - top[:-1] <= 1))
+
+
 def _canonical_rows(rows: list[np.ndarray]) -> list[np.ndarray]:
     """:func:`canonical` of each array, in one pass when they are node codes of one graph
     (non-negative integers below 2**32), else one by one."""
     if len(rows) < 2 or any(r.dtype.kind not in "ui" or r.ndim != 1 for r in rows):
+        return [canonical(r) for r in rows]
+    if all(len(r) and _numbered_by_first_appearance(r) for r in rows):
         return [canonical(r) for r in rows]
     stacked = np.stack(rows)
     k, n = stacked.shape
