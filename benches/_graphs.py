@@ -9,7 +9,10 @@ n_nodes)`` with node codes ``0..n_nodes``, so each tool builds its own graph fro
 
 from __future__ import annotations
 
+import argparse
 import gzip
+import json
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -133,3 +136,27 @@ def memory_bandwidth_gbs(n_bytes: int = 1 << 28, repeats: int = 5) -> float:
         x.sum()
         best = min(best, time.perf_counter() - t0)
     return n_bytes / best / 1e9
+
+
+def bench_main(
+    doc: str,
+    name: str,
+    run: Callable[[bool, int], dict],
+    markdown: Callable[[dict], str],
+    repeats: int = 3,
+) -> None:
+    """Command line shared by the benchmarks: ``--quick``, ``--repeats``, ``--shared``; writes
+    ``bench-results/<name>.json`` and prints the Markdown tables."""
+    global SHARED
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small graphs only")
+    parser.add_argument("--repeats", type=int, default=repeats, help="runs per measurement (best)")
+    parser.add_argument("--shared", type=Path, help="folder of the real graphs")
+    args = parser.parse_args()
+    if args.shared is not None:
+        SHARED = args.shared
+    result = run(args.quick, args.repeats)
+    out = ROOT / "bench-results" / f"{name}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2))
+    print(markdown(result))

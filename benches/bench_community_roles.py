@@ -14,7 +14,6 @@ Usage: ``python benches/bench_community_roles.py [--quick] [--repeats N]``. Resu
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import platform
@@ -202,15 +201,7 @@ def markdown(result: dict) -> str:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--quick", action="store_true")
-    ap.add_argument("--repeats", type=int, default=3)
-    args = ap.parse_args()
-    result = run(args.quick, args.repeats)
-    out = _graphs.ROOT / "bench-results" / "community_roles.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2))
-    print(markdown(result))
+    _graphs.bench_main(__doc__ or "", "community_roles", run, markdown, repeats=3)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,6 @@ Results go to ``bench-results/kcore_constraint.json`` and a Markdown table to st
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import platform
@@ -200,18 +199,7 @@ def markdown(result: dict) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="small graphs only")
-    parser.add_argument("--repeats", type=int, default=5, help="runs per measurement (best)")
-    parser.add_argument("--shared", type=Path, help="folder of the real graphs")
-    args = parser.parse_args()
-    if args.shared is not None:
-        _graphs.SHARED = args.shared
-    result = run(args.quick, args.repeats)
-    out = _graphs.ROOT / "bench-results" / "kcore_constraint.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2))
-    print(markdown(result))
+    _graphs.bench_main(__doc__ or "", "kcore_constraint", run, markdown, repeats=5)
 
 
 if __name__ == "__main__":
