@@ -170,6 +170,7 @@ pub(crate) fn run(
         let k = renumber(&mut comm);
         let (_, by_community) = group(&comm, k);
         let laid_out = permuted(&wg, &by_community);
+        drop(wg);
         comm = by_community.iter().map(|&v| comm[v as usize]).collect();
         order = Some(by_community);
         laid_out
