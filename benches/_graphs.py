@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -160,3 +160,44 @@ def bench_main(
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2))
     print(markdown(result))
+
+
+def find_shared() -> None:
+    """Use the nearest ``shared/data`` above the repository when the default one is absent."""
+    global SHARED
+    if SHARED.is_dir():
+        return
+    for parent in Path(__file__).resolve().parents:
+        if (parent / "shared" / "data").is_dir():
+            SHARED = parent / "shared" / "data"
+            return
+
+
+def time_peers(
+    row: dict,
+    jobs: dict[str, Callable[[], object] | None],
+    measure: str,
+    timer: Callable[[Callable[[], object]], float],
+    too_slow: set,
+    slow_seconds: float,
+    peers: Sequence[str],
+) -> None:
+    """Times each peer's job into ``row[tool]`` and adds the fastest peer and the ratios of
+    ``row["socialcrm"]`` and ``row["socialcrm_1t"]`` to it. A peer that fails is recorded, not
+    fatal; one slower than ``slow_seconds`` is skipped for that measure on later graphs."""
+    for tool, job in jobs.items():
+        if job is None or (tool, measure) in too_slow:
+            continue
+        try:
+            row[tool] = timer(job)
+        except Exception as err:  # a peer failing is reported, not fatal
+            row[f"{tool}_error"] = f"{type(err).__name__}: {err}"[:120]
+            continue
+        if row[tool] > slow_seconds:
+            too_slow.add((tool, measure))
+    times = [row[t] for t in peers if t in row]
+    if times:
+        fastest = min(times)
+        row["fastest_peer"] = next(t for t in peers if row.get(t) == fastest)
+        row["ratio"] = row["socialcrm"] / fastest
+        row["ratio_1t"] = row["socialcrm_1t"] / fastest

@@ -276,23 +276,18 @@ def run(quick: bool, repeats: int) -> dict:
                 row["socialcrm"] = best_time(socialcrm_job(measure, g, alpha, None), reps)
                 if measure in ("pagerank", "katz", "eigenvector", "hits"):
                     row["iterations"] = sc1().attrs["iterations"]
-                for tool, G in tools.items():
-                    job = peer_job(tool, measure, G, g.n_nodes, alpha)
-                    if job is None or (tool, measure) in too_slow:
-                        continue
-                    try:
-                        row[tool] = best_time(job, reps)
-                    except Exception as err:  # a peer failing is reported, not fatal
-                        row[f"{tool}_error"] = f"{type(err).__name__}: {err}"[:120]
-                        continue
-                    if row[tool] > SLOW_SECONDS:
-                        too_slow.add((tool, measure))
-                peers = [row[t] for t in PEERS if t in row]
-                if peers:
-                    fastest = min(peers)
-                    row["fastest_peer"] = next(t for t in PEERS if row.get(t) == fastest)
-                    row["ratio"] = row["socialcrm"] / fastest
-                    row["ratio_1t"] = row["socialcrm_1t"] / fastest
+                jobs = {
+                    tool: peer_job(tool, measure, G, g.n_nodes, alpha) for tool, G in tools.items()
+                }
+                _graphs.time_peers(
+                    row,
+                    jobs,
+                    measure,
+                    lambda j, reps=reps: best_time(j, reps),
+                    too_slow,
+                    SLOW_SECONDS,
+                    PEERS,
+                )
                 rows.append(row)
                 print(f"  {measure}: {json.dumps(row)}", file=sys.stderr)
     big = max((k for k in graphs if k.startswith("lfr")), key=lambda k: graphs[k][2])

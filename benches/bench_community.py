@@ -153,10 +153,8 @@ def main() -> None:
     args = ap.parse_args()
     if args.shared is not None:
         _graphs.SHARED = args.shared
-    elif not _graphs.SHARED.is_dir():
-        alt = _graphs.ROOT.parent.parent / "shared" / "data"
-        if alt.is_dir():
-            _graphs.SHARED = alt
+    else:
+        _graphs.find_shared()
     sizes = (10_000,) if args.quick else (10_000, 100_000, 1_000_000)
     graphs = {
         name: (edges, _graphs.real_truth(name)) for name, edges in _graphs.bench_graphs(()).items()

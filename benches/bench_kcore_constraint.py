@@ -139,23 +139,16 @@ def run(quick: bool, repeats: int) -> dict:
             row = {"graph": name, "n": g.n_nodes, "m": g.n_edges, "measure": measure}
             row["socialcrm_1t"] = best_time(socialcrm_job(measure, g, 1), reps)
             row["socialcrm"] = best_time(socialcrm_job(measure, g, None), reps)
-            for tool, G in tools.items():
-                job = peer_job(tool, measure, G)
-                if job is None or (tool, measure) in too_slow:
-                    continue
-                try:
-                    row[tool] = best_time(job, reps)
-                except Exception as err:  # a peer failing is reported, not fatal
-                    row[f"{tool}_error"] = f"{type(err).__name__}: {err}"[:120]
-                    continue
-                if row[tool] > SLOW_SECONDS:
-                    too_slow.add((tool, measure))
-            peers = [row[t] for t in PEERS if t in row]
-            if peers:
-                fastest = min(peers)
-                row["fastest_peer"] = next(t for t in PEERS if row.get(t) == fastest)
-                row["ratio"] = row["socialcrm"] / fastest
-                row["ratio_1t"] = row["socialcrm_1t"] / fastest
+            jobs = {tool: peer_job(tool, measure, G) for tool, G in tools.items()}
+            _graphs.time_peers(
+                row,
+                jobs,
+                measure,
+                lambda j, reps=reps: best_time(j, reps),
+                too_slow,
+                SLOW_SECONDS,
+                PEERS,
+            )
             rows.append(row)
             print(f"  {measure}: {json.dumps(row)}", file=sys.stderr)
     return {

@@ -41,16 +41,6 @@ GRAPHS = ("karate", "dolphins", "football")
 PEERS = ("igraph", "networkit", "rustworkx")
 
 
-def _find_shared() -> None:
-    """Use the nearest ``shared/data`` above the repository when the default one is absent."""
-    if _graphs.SHARED.is_dir():
-        return
-    for parent in Path(__file__).resolve().parents:
-        if (parent / "shared" / "data").is_dir():
-            _graphs.SHARED = parent / "shared" / "data"
-            return
-
-
 def per_call_us(f: Callable[[], object], repeats: int) -> float:
     """Best per-call time in microseconds over ``repeats`` rounds of ~20 ms each."""
     f()
@@ -268,7 +258,7 @@ def main() -> None:
     ap.add_argument("--large", action="store_true", help="also PageRank/k-core on LFR 10^5")
     ap.add_argument("--out", default="bench-results/overhead.json")
     args = ap.parse_args()
-    _find_shared()
+    _graphs.find_shared()
     warnings.simplefilter("ignore")
     rows = bench_small(args.repeats)
     if args.large and not args.quick:

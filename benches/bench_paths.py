@@ -51,16 +51,6 @@ PEERS = ("igraph", "networkit", "rustworkx", "networkx")
 NETWORKX_MAX_NODES = 1_000
 
 
-def _find_shared() -> None:
-    """Use the nearest ``shared/data`` above the repository when the default one is absent."""
-    if _graphs.SHARED.is_dir():
-        return
-    for parent in Path(__file__).resolve().parents:
-        if (parent / "shared" / "data").is_dir():
-            _graphs.SHARED = parent / "shared" / "data"
-            return
-
-
 def timed(f: Callable[[], object], repeats: int) -> tuple[float, object]:
     """Best of ``repeats`` runs (one if it takes over a second; up to 50 while under 0.2 s)."""
     best, out, total, i = float("inf"), None, 0.0, 0
@@ -427,7 +417,7 @@ def main() -> None:
     parser.add_argument("--networkit-harmonic-max", type=int, default=10_000)
     parser.add_argument("--out", default="bench-results/paths.json")
     args = parser.parse_args()
-    _find_shared()
+    _graphs.find_shared()
     if args.quick:
         graphs = {
             k: e for k in ("karate", "dolphins", "football", "polbooks") if (e := _graphs.real(k))
