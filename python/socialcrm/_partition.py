@@ -54,12 +54,7 @@ def canonical(codes: np.ndarray) -> np.ndarray:
     if codes.size == 0:
         return np.zeros(0, dtype=np.uint32)
     if _numbered_by_first_appearance(codes):
-        # Label order is first-appearance order: a count per label and a stable sort of the
-        # labels do it, without sorting the nodes.
-        counts = np.bincount(codes)
-        rank = np.empty(len(counts), dtype=np.uint32)
-        rank[np.argsort(-counts, kind="stable")] = np.arange(len(counts), dtype=np.uint32)
-        return rank[codes]
+        return _by_size(codes)
     labels, first, inverse, counts = np.unique(
         codes, return_index=True, return_inverse=True, return_counts=True
     )
@@ -67,6 +62,16 @@ def canonical(codes: np.ndarray) -> np.ndarray:
     rank = np.empty(len(labels), dtype=np.uint32)
     rank[order] = np.arange(len(labels), dtype=np.uint32)
     return rank[inverse.reshape(-1)]
+
+
+def _by_size(codes: np.ndarray) -> np.ndarray:
+    """:func:`canonical` of codes numbered by first appearance: label order is then
+    first-appearance order, so a count per label and a stable sort of the labels do it,
+    without sorting the nodes."""
+    counts = np.bincount(codes)
+    rank = np.empty(len(counts), dtype=np.uint32)
+    rank[np.argsort(-counts, kind="stable")] = np.arange(len(counts), dtype=np.uint32)
+    return rank[codes]
 
 
 def _numbered_by_first_appearance(codes: np.ndarray) -> bool:
@@ -84,7 +89,7 @@ def _canonical_rows(rows: list[np.ndarray]) -> list[np.ndarray]:
     if len(rows) < 2 or any(r.dtype.kind not in "ui" or r.ndim != 1 for r in rows):
         return [canonical(r) for r in rows]
     if all(len(r) and _numbered_by_first_appearance(r) for r in rows):
-        return [canonical(r) for r in rows]
+        return [_by_size(r) for r in rows]
     stacked = np.stack(rows)
     k, n = stacked.shape
     if n == 0 or stacked.min() < 0 or stacked.max() >= 2**32:
