@@ -524,3 +524,19 @@ def test_resolution_profile_rows_are_consistent():
         resolution_profile(g, [1.0, -2.0])
     with pytest.raises(InputError, match="at least one"):
         resolution_profile(g, [])
+
+
+def test_numbering_by_size_is_the_same_on_the_counting_path():
+    """Codes numbered by first appearance (as the core returns them) take a counting path;
+    it must give what the general path (sorting every node) gives."""
+    from socialcrm._partition import _by_size, _numbered_by_first_appearance, canonical
+
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        raw = rng.integers(0, rng.integers(1, 30), rng.integers(1, 300))
+        _, first, inverse = np.unique(raw, return_index=True, return_inverse=True)
+        by_appearance = np.argsort(np.argsort(first))[inverse].astype(np.uint32)
+        assert _numbered_by_first_appearance(by_appearance)
+        general = canonical(raw + 1_000)  # shifted: not numbered by first appearance
+        assert not _numbered_by_first_appearance(raw + 1_000)
+        np.testing.assert_array_equal(_by_size(by_appearance), general)
