@@ -11,6 +11,7 @@ pub mod graph;
 pub mod ids;
 pub mod influence;
 pub mod parallel;
+mod prefetch;
 pub mod rng;
 pub mod value;
 

@@ -6,6 +6,7 @@
 use super::aggregate::WorkGraph;
 use crate::control::Control;
 use crate::error::CoreResult;
+use crate::prefetch::prefetch_at;
 use crate::rng::Rng;
 use rand::seq::SliceRandom;
 use std::collections::VecDeque;
@@ -119,6 +120,7 @@ pub(crate) fn move_nodes(
         }
         let v = v as usize;
         queued[v] = false;
+        ahead(g, comm, &cs, &queue);
         let (t, w) = g.row(v);
         near.clear();
         near.extend(t.iter().map(|&u| comm[u as usize]));
@@ -172,6 +174,34 @@ pub(crate) fn move_nodes(
         }
     }
     Ok(done)
+}
+
+/// Prefetches what the next nodes in the queue will read, one stage of the chain per position:
+/// the fourth node's row bounds, the third's row, the second's neighbours' communities, the next
+/// one's candidate communities. Each visit takes longer than a load from memory, so one
+/// position per stage is enough for the data to arrive in time.
+#[inline(always)]
+fn ahead(g: &WorkGraph, comm: &[u32], cs: &[Community], queue: &VecDeque<u32>) {
+    if let Some(&x) = queue.get(3) {
+        prefetch_at(&g.offsets, x as usize);
+    }
+    if let Some(&x) = queue.get(2) {
+        let (t, w) = g.row(x as usize);
+        prefetch_at(t, 0);
+        prefetch_at(w, 0);
+        prefetch_at(&g.a, x as usize);
+        prefetch_at(&g.b, x as usize);
+    }
+    if let Some(&x) = queue.get(1) {
+        for &u in g.row(x as usize).0 {
+            prefetch_at(comm, u as usize);
+        }
+    }
+    if let Some(&x) = queue.front() {
+        for &u in g.row(x as usize).0 {
+            prefetch_at(cs, comm[u as usize] as usize);
+        }
+    }
 }
 
 /// Renumbers `comm` in place to `0..k` in order of first appearance; returns `k`.
