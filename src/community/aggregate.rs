@@ -57,29 +57,134 @@ impl WorkGraph {
         crate::parallel::stable_sum(&per_node)
     }
 
+    /// Concatenates chunks of rows, copying each chunk into its place in parallel (a sequential
+    /// copy of every slot cost as much as building the rows).
     fn from_rows(chunks: Vec<Rows>, n: usize) -> Self {
-        let n_slots = chunks.iter().map(|c| c.0.len()).sum();
+        let mut slot_at = Vec::with_capacity(chunks.len() + 1);
+        let mut node_at = Vec::with_capacity(chunks.len() + 1);
+        slot_at.push(0usize);
+        node_at.push(0usize);
+        for c in &chunks {
+            slot_at.push(slot_at[slot_at.len() - 1] + c.0.len());
+            node_at.push(node_at[node_at.len() - 1] + c.2.len());
+        }
+        let n_slots = slot_at[chunks.len()];
+        debug_assert_eq!(node_at[chunks.len()], n);
         let mut g = WorkGraph {
-            offsets: Vec::with_capacity(n + 1),
-            targets: Vec::with_capacity(n_slots),
-            weights: Vec::with_capacity(n_slots),
-            self_w: Vec::with_capacity(n),
-            a: Vec::with_capacity(n),
-            b: Vec::with_capacity(n),
+            offsets: vec![0; n + 1],
+            targets: vec![0; n_slots],
+            weights: vec![0.0; n_slots],
+            self_w: vec![0.0; n],
+            a: vec![0.0; n],
+            b: vec![0.0; n],
         };
-        g.offsets.push(0);
-        for (t, w, lens, extra) in chunks {
-            g.targets.extend_from_slice(&t);
-            g.weights.extend_from_slice(&w);
-            for (len, [s, a, b]) in lens.into_iter().zip(extra) {
-                let last = *g.offsets.last().unwrap_or(&0);
-                g.offsets.push(last + len);
-                g.self_w.push(s);
-                g.a.push(a);
-                g.b.push(b);
+        // Disjoint destination slices, one per chunk.
+        let mut parts = Vec::with_capacity(chunks.len());
+        {
+            let (mut t, mut w) = (&mut g.targets[..], &mut g.weights[..]);
+            let (mut o, mut s, mut a, mut b) = (
+                &mut g.offsets[1..],
+                &mut g.self_w[..],
+                &mut g.a[..],
+                &mut g.b[..],
+            );
+            for (i, chunk) in chunks.iter().enumerate() {
+                let (slots, nodes) = (chunk.0.len(), chunk.2.len());
+                let (t0, t1) = std::mem::take(&mut t).split_at_mut(slots);
+                let (w0, w1) = std::mem::take(&mut w).split_at_mut(slots);
+                let (o0, o1) = std::mem::take(&mut o).split_at_mut(nodes);
+                let (s0, s1) = std::mem::take(&mut s).split_at_mut(nodes);
+                let (a0, a1) = std::mem::take(&mut a).split_at_mut(nodes);
+                let (b0, b1) = std::mem::take(&mut b).split_at_mut(nodes);
+                (t, w, o, s, a, b) = (t1, w1, o1, s1, a1, b1);
+                parts.push((slot_at[i], t0, w0, o0, s0, a0, b0));
             }
         }
+        parts.into_par_iter().zip(chunks.into_par_iter()).for_each(
+            |((start, t, w, o, s, a, b), (ct, cw, lens, extra))| {
+                t.copy_from_slice(&ct);
+                w.copy_from_slice(&cw);
+                let mut end = start;
+                for (i, (len, [xs, xa, xb])) in lens.into_iter().zip(extra).enumerate() {
+                    end += len;
+                    o[i] = end;
+                    s[i] = xs;
+                    a[i] = xa;
+                    b[i] = xb;
+                }
+            },
+        );
         g
+    }
+}
+
+/// Empty rows with room for `slots` entries and `nodes` rows: reserving the bound up front saves
+/// the copies of growing, and pages reserved but never written cost nothing.
+fn rows_with_capacity(slots: usize, nodes: usize) -> Rows {
+    (
+        Vec::with_capacity(slots),
+        Vec::with_capacity(slots),
+        Vec::with_capacity(nodes),
+        Vec::with_capacity(nodes),
+    )
+}
+
+/// A working graph whose row lengths are known beforehand (`lens[u]` entries in row `u`): the
+/// arrays are allocated once and chunks of rows are written in place in parallel, each by
+/// `fill(u, targets, weights)`, which returns `[self weight, a, b]` of `u`. Writing once into
+/// the final arrays halves the fresh memory touched against building chunks and concatenating.
+fn build_exact(
+    lens: &[usize],
+    fill: impl Fn(usize, &mut [u32], &mut [f64]) -> [f64; 3] + Sync,
+) -> WorkGraph {
+    let n = lens.len();
+    let mut offsets = Vec::with_capacity(n + 1);
+    offsets.push(0usize);
+    for &l in lens {
+        offsets.push(offsets[offsets.len() - 1] + l);
+    }
+    let cost: Vec<usize> = offsets.iter().enumerate().map(|(u, &o)| o + u).collect();
+    let bounds = balanced_bounds(&cost, WORK_CHUNKS);
+    let n_slots = offsets[n];
+    let mut targets = vec![0u32; n_slots];
+    let mut weights = vec![0.0f64; n_slots];
+    let mut extra = vec![[0.0f64; 3]; n];
+    let mut parts = Vec::with_capacity(bounds.len());
+    {
+        let (mut t, mut w, mut x) = (&mut targets[..], &mut weights[..], &mut extra[..]);
+        for r in bounds.windows(2) {
+            let slots = offsets[r[1]] - offsets[r[0]];
+            let (t0, t1) = std::mem::take(&mut t).split_at_mut(slots);
+            let (w0, w1) = std::mem::take(&mut w).split_at_mut(slots);
+            let (x0, x1) = std::mem::take(&mut x).split_at_mut(r[1] - r[0]);
+            (t, w, x) = (t1, w1, x1);
+            parts.push((r[0], r[1], t0, w0, x0));
+        }
+    }
+    parts.into_par_iter().for_each(|(lo, hi, t, w, x)| {
+        let base = offsets[lo];
+        for u in lo..hi {
+            let row = offsets[u] - base..offsets[u + 1] - base;
+            x[u - lo] = fill(u, &mut t[row.clone()], &mut w[row]);
+        }
+    });
+    let (mut self_w, mut a, mut b) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    for [s, xa, xb] in extra {
+        self_w.push(s);
+        a.push(xa);
+        b.push(xb);
+    }
+    WorkGraph {
+        offsets,
+        targets,
+        weights,
+        self_w,
+        a,
+        b,
     }
 }
 
@@ -95,53 +200,45 @@ pub(crate) fn from_graph(
     ctl: &Control,
 ) -> CoreResult<WorkGraph> {
     let w = g.edge_weights(weight)?;
-    let n = g.n_nodes();
     let wt = |slot: usize| w.map_or(1.0, |w| w[slot]);
-    // Work per node: its out- and in-lists.
-    let mut cost = Vec::with_capacity(n + 1);
-    cost.push(0usize);
-    for u in 0..n {
-        let extra = if g.is_directed() {
-            g.in_neighbors(u).0.len()
-        } else {
-            0
-        };
-        cost.push(cost[u] + g.out_range(u).len() + extra + 1);
-    }
-    let bounds = balanced_bounds(&cost, WORK_CHUNKS);
-    let chunks: Vec<Rows> = bounds
-        .par_windows(2)
-        .map(|r| {
-            let mut rows: Rows = Default::default();
-            for u in r[0]..r[1] {
-                let before = rows.0.len();
-                let (s, k_out, k_in) = node_row(g, u, &wt, &mut rows.0, &mut rows.1);
-                rows.2.push(rows.0.len() - before);
-                let (a, b) = match (objective, directed && g.is_directed()) {
-                    (Objective::Cpm, _) => (1.0, 1.0),
-                    (Objective::Modularity, true) => (k_out, k_in),
-                    (Objective::Modularity, false) => {
-                        let half = (k_out + k_in) * 0.5;
-                        (half, half)
-                    }
-                };
-                rows.3.push([s, a, b]);
-            }
-            rows
+    let lens: Vec<usize> = (0..g.n_nodes())
+        .into_par_iter()
+        .map(|u| {
+            let mut len = 0;
+            node_row(g, u, &|_| 0.0, &mut |_, _| len += 1);
+            len
         })
         .collect();
     ctl.checkpoint()?;
-    Ok(WorkGraph::from_rows(chunks, n))
+    let wg = build_exact(&lens, |u, t, w| {
+        let mut i = 0;
+        let (s, k_out, k_in) = node_row(g, u, &wt, &mut |v, x| {
+            t[i] = v;
+            w[i] = x;
+            i += 1;
+        });
+        let (a, b) = match (objective, directed && g.is_directed()) {
+            (Objective::Cpm, _) => (1.0, 1.0),
+            (Objective::Modularity, true) => (k_out, k_in),
+            (Objective::Modularity, false) => {
+                let half = (k_out + k_in) * 0.5;
+                (half, half)
+            }
+        };
+        [s, a, b]
+    });
+    ctl.checkpoint()?;
+    Ok(wg)
 }
 
-/// Appends `u`'s symmetric row; returns (self weight, out-strength, in-strength), where for an
-/// undirected graph both strengths are half the degree `k_u` (a self-loop counted twice).
+/// Emits `u`'s symmetric row entry by entry (no self entry); returns (self weight,
+/// out-strength, in-strength), where for an undirected graph both strengths are half the degree
+/// `k_u` (a self-loop counted twice).
 fn node_row(
     g: &Graph,
     u: usize,
     wt: &impl Fn(usize) -> f64,
-    targets: &mut Vec<u32>,
-    weights: &mut Vec<f64>,
+    emit: &mut impl FnMut(u32, f64),
 ) -> (f64, f64, f64) {
     let out = g.out_neighbors(u);
     let r = g.out_range(u);
@@ -155,8 +252,7 @@ fn node_row(
                 self_w += x;
                 k_out += x;
             } else {
-                targets.push(v);
-                weights.push(x);
+                emit(v, x);
             }
         }
         // Half the degree each way, so that k_out + k_in is the degree in both cases.
@@ -188,8 +284,7 @@ fn node_row(
         if v as usize == u {
             self_w += x;
         } else {
-            targets.push(v);
-            weights.push(x);
+            emit(v, x);
         }
     }
     (self_w, k_out, k_in)
@@ -221,30 +316,20 @@ pub(crate) fn permuted(g: &WorkGraph, order: &[u32]) -> WorkGraph {
     for (i, &v) in order.iter().enumerate() {
         new_id[v as usize] = i as u32;
     }
-    let mut cost = Vec::with_capacity(n + 1);
-    cost.push(0usize);
-    for &v in order {
-        let v = v as usize;
-        let last = cost[cost.len() - 1];
-        cost.push(last + g.offsets[v + 1] - g.offsets[v] + 1);
-    }
-    let bounds = balanced_bounds(&cost, WORK_CHUNKS);
-    let chunks: Vec<Rows> = bounds
-        .par_windows(2)
-        .map(|r| {
-            let mut rows: Rows = Default::default();
-            for &v in &order[r[0]..r[1]] {
-                let v = v as usize;
-                let (t, w) = g.row(v);
-                rows.0.extend(t.iter().map(|&u| new_id[u as usize]));
-                rows.1.extend_from_slice(w);
-                rows.2.push(t.len());
-                rows.3.push([g.self_w[v], g.a[v], g.b[v]]);
-            }
-            rows
-        })
+    // Row lengths in the new order: random reads, so fetched in parallel.
+    let lens: Vec<usize> = order
+        .par_iter()
+        .map(|&v| g.offsets[v as usize + 1] - g.offsets[v as usize])
         .collect();
-    WorkGraph::from_rows(chunks, n)
+    build_exact(&lens, |i, t, w| {
+        let v = order[i] as usize;
+        let (ot, ow) = g.row(v);
+        for (x, &u) in t.iter_mut().zip(ot) {
+            *x = new_id[u as usize];
+        }
+        w.copy_from_slice(ow);
+        [g.self_w[v], g.a[v], g.b[v]]
+    })
 }
 
 /// Collapses `g` by `comm` (communities `0..k`): one node per community, pair weights summed,
@@ -268,7 +353,7 @@ pub(crate) fn aggregate(g: &WorkGraph, comm: &[u32], k: usize) -> WorkGraph {
         .map_init(
             || (vec![0.0f64; k], Vec::<u32>::new()),
             |(buf, touched), r| {
-                let mut rows: Rows = Default::default();
+                let mut rows = rows_with_capacity(cost[r[1]] - cost[r[0]], r[1] - r[0]);
                 for c in r[0]..r[1] {
                     let (mut s, mut a, mut b) = (0.0, 0.0, 0.0);
                     for &v in &members[c_off[c]..c_off[c + 1]] {
