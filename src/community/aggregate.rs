@@ -7,6 +7,7 @@ use crate::control::Control;
 use crate::error::CoreResult;
 use crate::graph::{EdgeWeight, Graph};
 use crate::parallel::{WORK_CHUNKS, balanced_bounds};
+use crate::prefetch::prefetch_at;
 use rayon::prelude::*;
 
 /// Symmetric weighted adjacency with per-node null-model weights.
@@ -32,6 +33,22 @@ type Rows = (Vec<u32>, Vec<f64>, Vec<usize>, Vec<[f64; 3]>);
 impl WorkGraph {
     pub fn n(&self) -> usize {
         self.self_w.len()
+    }
+
+    /// Starts loading where `u`'s row begins ([`crate::prefetch`]); `offsets[u]` should be in
+    /// cache already (see [`Self::prefetch_bounds`]).
+    #[inline(always)]
+    pub fn prefetch_row(&self, u: usize) {
+        if let Some(&o) = self.offsets.get(u) {
+            prefetch_at(&self.targets, o);
+            prefetch_at(&self.weights, o);
+        }
+    }
+
+    /// Starts loading `u`'s row bounds.
+    #[inline(always)]
+    pub fn prefetch_bounds(&self, u: usize) {
+        prefetch_at(&self.offsets, u);
     }
 
     pub fn row(&self, u: usize) -> (&[u32], &[f64]) {
@@ -322,6 +339,13 @@ pub(crate) fn permuted(g: &WorkGraph, order: &[u32]) -> WorkGraph {
         .map(|&v| g.offsets[v as usize + 1] - g.offsets[v as usize])
         .collect();
     build_exact(&lens, |i, t, w| {
+        // Rows are read in an order unrelated to memory: start the next ones' loads early.
+        if let Some(&x) = order.get(i + 4) {
+            g.prefetch_bounds(x as usize);
+        }
+        if let Some(&x) = order.get(i + 2) {
+            g.prefetch_row(x as usize);
+        }
         let v = order[i] as usize;
         let (ot, ow) = g.row(v);
         for (x, &u) in t.iter_mut().zip(ot) {
@@ -356,7 +380,14 @@ pub(crate) fn aggregate(g: &WorkGraph, comm: &[u32], k: usize) -> WorkGraph {
                 let mut rows = rows_with_capacity(cost[r[1]] - cost[r[0]], r[1] - r[0]);
                 for c in r[0]..r[1] {
                     let (mut s, mut a, mut b) = (0.0, 0.0, 0.0);
-                    for &v in &members[c_off[c]..c_off[c + 1]] {
+                    let mine = &members[c_off[c]..c_off[c + 1]];
+                    for (j, &v) in mine.iter().enumerate() {
+                        if let Some(&x) = members.get(c_off[c] + j + 4) {
+                            g.prefetch_bounds(x as usize);
+                        }
+                        if let Some(&x) = members.get(c_off[c] + j + 2) {
+                            g.prefetch_row(x as usize);
+                        }
                         let v = v as usize;
                         s += g.self_w[v];
                         a += g.a[v];

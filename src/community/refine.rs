@@ -165,6 +165,13 @@ fn refine_one(
     let mut rng = stream(p.seed, c as u64);
     sc.order.shuffle(&mut rng);
     for oi in 0..s {
+        // Nodes are visited in random order: start the next ones' row loads early.
+        if let Some(&x) = sc.order.get(oi + 4) {
+            g.prefetch_bounds(nodes[x as usize] as usize);
+        }
+        if let Some(&x) = sc.order.get(oi + 2) {
+            g.prefetch_row(nodes[x as usize] as usize);
+        }
         let i = sc.order[oi] as usize;
         let own = sc.label[i] as usize;
         let (ai, bi) = (g.a[nodes[i] as usize], g.b[nodes[i] as usize]);
