@@ -388,6 +388,13 @@ pub(crate) fn aggregate(g: &WorkGraph, comm: &[u32], k: usize) -> WorkGraph {
                         if let Some(&x) = members.get(c_off[c] + j + 2) {
                             g.prefetch_row(x as usize);
                         }
+                        // The next row is in cache: start its neighbours' community loads,
+                        // which miss for every neighbour in another community.
+                        if let Some(&x) = members.get(c_off[c] + j + 1) {
+                            for &u in g.row(x as usize).0 {
+                                prefetch_at(comm, u as usize);
+                            }
+                        }
                         let v = v as usize;
                         s += g.self_w[v];
                         a += g.a[v];

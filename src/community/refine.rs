@@ -9,6 +9,7 @@
 
 use super::aggregate::{WorkGraph, group};
 use crate::parallel::{WORK_CHUNKS, balanced_bounds};
+use crate::prefetch::prefetch_at;
 use crate::rng::stream;
 use rand::Rng as _;
 use rand::seq::SliceRandom;
@@ -145,6 +146,12 @@ fn refine_one(
     }
     let (mut big_a, mut big_b) = (0.0, 0.0);
     for (i, &v) in nodes.iter().enumerate() {
+        // Neighbours in other communities miss the cache: start the next row's loads early.
+        if let Some(&x) = nodes.get(i + 2) {
+            for &u in g.row(x as usize).0 {
+                prefetch_at(comm, u as usize);
+            }
+        }
         let v = v as usize;
         sc.ra[i] = g.a[v];
         sc.rb[i] = g.b[v];
