@@ -114,31 +114,37 @@ def tools(s: np.ndarray, t: np.ndarray, n: int) -> tuple[dict[str, Callable], Gr
 
 def measure(name: str, s: np.ndarray, t: np.ndarray, n: int, truth: np.ndarray | None) -> list:
     runs, g = tools(s, t, n)
-    rows = []
-    for tool, fn in runs.items():
-        secs, qs, nmis, aris, ks = [], [], [], [], []
-        for seed in range(seeds_for(name, n)):
+    runs_of: dict[str, dict[str, list]] = {
+        tool: {"secs": [], "qs": [], "nmis": [], "aris": [], "ks": []} for tool in runs
+    }
+    # Seeds outside, tools inside: every tool's runs spread over the same stretch of time, so a
+    # busy spell on a shared machine does not fall on one tool alone.
+    for seed in range(seeds_for(name, n)):
+        for tool, fn in runs.items():
+            r = runs_of[tool]
             t0 = time.perf_counter()
             memb = np.asarray(fn(seed))
-            secs.append(time.perf_counter() - t0)
-            qs.append(modularity(g, memb, weight=False))
-            ks.append(len(np.unique(memb)))
+            r["secs"].append(time.perf_counter() - t0)
+            r["qs"].append(modularity(g, memb, weight=False))
+            r["ks"].append(len(np.unique(memb)))
             if truth is not None:
-                nmis.append(nmi(memb, truth))
-                aris.append(ari(memb, truth))
+                r["nmis"].append(nmi(memb, truth))
+                r["aris"].append(ari(memb, truth))
+    rows = []
+    for tool, r in runs_of.items():
         row = {
             "graph": name,
             "nodes": n,
             "edges": len(s),
             "tool": tool,
-            "seeds": len(qs),
-            "seconds": min(secs),
-            "modularity": float(np.mean(qs)),
-            "modularity_min": min(qs),
-            "modularity_max": max(qs),
-            "communities": float(np.mean(ks)),
-            "nmi": float(np.mean(nmis)) if nmis else None,
-            "ari": float(np.mean(aris)) if aris else None,
+            "seeds": len(r["qs"]),
+            "seconds": min(r["secs"]),
+            "modularity": float(np.mean(r["qs"])),
+            "modularity_min": min(r["qs"]),
+            "modularity_max": max(r["qs"]),
+            "communities": float(np.mean(r["ks"])),
+            "nmi": float(np.mean(r["nmis"])) if r["nmis"] else None,
+            "ari": float(np.mean(r["aris"])) if r["aris"] else None,
         }
         rows.append(row)
         print(json.dumps(row), file=sys.stderr, flush=True)
