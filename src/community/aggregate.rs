@@ -509,4 +509,97 @@ mod tests {
         assert_eq!(agg.a, vec![2.0, 4.0]);
         assert_eq!(agg.total_weight(), wg.total_weight());
     }
+
+    /// A random weighted graph of `n` nodes with self-loops and repeated pairs.
+    fn random_graph(n: u32, m: usize, seed: u64, directed: bool) -> Graph {
+        use rand::Rng as _;
+        let mut rng = crate::rng::stream(seed, 0);
+        let (mut s, mut t, mut w) = (vec![], vec![], vec![]);
+        for _ in 0..m {
+            s.push(rng.random_range(0..n));
+            t.push(rng.random_range(0..n));
+            w.push(rng.random_range(1..5) as f64);
+        }
+        test_graph(&s, &t, Some(&w), n as usize, directed)
+    }
+
+    #[test]
+    fn permuted_rows_are_the_renumbered_rows() {
+        for (seed, directed) in [(1, false), (2, true)] {
+            let g = random_graph(300, 2000, seed, directed);
+            let wg = from_graph(
+                &g,
+                EdgeWeight::Summed,
+                directed,
+                Objective::Modularity,
+                &Control::new(),
+            )
+            .unwrap();
+            // Reversed, then odd codes first: rows land far from where they were.
+            let mut order: Vec<u32> = (0..300).rev().collect();
+            order.sort_by_key(|&v| v % 2 == 0);
+            let p = permuted(&wg, &order);
+            let mut new_id = vec![0u32; 300];
+            for (i, &v) in order.iter().enumerate() {
+                new_id[v as usize] = i as u32;
+            }
+            for (i, &v) in order.iter().enumerate() {
+                let (t, w) = wg.row(v as usize);
+                let mapped: Vec<u32> = t.iter().map(|&u| new_id[u as usize]).collect();
+                assert_eq!(p.row(i), (&mapped[..], w));
+                let v = v as usize;
+                assert_eq!(
+                    (p.self_w[i], p.a[i], p.b[i]),
+                    (wg.self_w[v], wg.a[v], wg.b[v])
+                );
+            }
+            assert_eq!(p.offsets.len(), 301);
+            assert!((p.total_weight() - wg.total_weight()).abs() < 1e-9);
+        }
+    }
+
+    #[test]
+    fn aggregate_sums_every_pair_of_communities() {
+        let g = random_graph(400, 3000, 3, false);
+        let wg = from_graph(
+            &g,
+            EdgeWeight::Summed,
+            false,
+            Objective::Modularity,
+            &Control::new(),
+        )
+        .unwrap();
+        let k = 37;
+        let comm: Vec<u32> = (0..400u32).map(|v| (v * 7 + v / 13) % k).collect();
+        let agg = aggregate(&wg, &comm, k as usize);
+        // Naive pair sums over every slot.
+        let mut pair = std::collections::BTreeMap::new();
+        let mut inside = vec![0.0; k as usize];
+        for v in 0..400 {
+            let c = comm[v];
+            inside[c as usize] += wg.self_w[v];
+            let (t, w) = wg.row(v);
+            for (&u, &x) in t.iter().zip(w) {
+                let d = comm[u as usize];
+                if d == c {
+                    inside[c as usize] += x * 0.5;
+                } else {
+                    *pair.entry((c, d)).or_insert(0.0) += x;
+                }
+            }
+        }
+        for c in 0..k {
+            let (t, w) = agg.row(c as usize);
+            let got: std::collections::BTreeMap<u32, f64> =
+                t.iter().copied().zip(w.iter().copied()).collect();
+            assert_eq!(got.len(), t.len(), "no repeated target in row {c}");
+            for (&d, &x) in &got {
+                assert!((x - pair[&(c, d)]).abs() < 1e-9);
+            }
+            let expected = pair.keys().filter(|&&(a, _)| a == c).count();
+            assert_eq!(got.len(), expected);
+            assert!((agg.self_w[c as usize] - inside[c as usize]).abs() < 1e-9);
+        }
+        assert!((agg.total_weight() - wg.total_weight()).abs() < 1e-9);
+    }
 }
