@@ -146,7 +146,7 @@ fn refine_one(
     }
     let (mut big_a, mut big_b) = (0.0, 0.0);
     for (i, &v) in nodes.iter().enumerate() {
-        // Neighbours in other communities miss the cache: start the next row's loads early.
+        // Neighbours in other communities miss the cache: start the loads two rows ahead.
         if let Some(&x) = nodes.get(i + 2) {
             for &u in g.row(x as usize).0 {
                 prefetch_at(comm, u as usize);
