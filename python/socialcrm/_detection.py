@@ -66,8 +66,10 @@ def leiden(
     sub-community, starting from the unrefined partition), until no community merges.
     Further iterations restart from the original graph with the partition found; as fast
     local moving only revisits what changed, they first queue only the customers moved at a
-    coarser level by the previous iteration (and their neighbours), and refine only the
-    communities that their moves touched (the others stay whole, and are connected).
+    coarser level by the previous iteration (and their neighbours), refine only the
+    communities that their moves touched (the others stay whole, and are connected), and at
+    the next level first queue only the pieces of the refined communities (and their
+    neighbours).
 
     Parameters
     ----------

@@ -78,9 +78,10 @@ pub(crate) fn check_config(cfg: &LeidenConfig) -> CoreResult<()> {
 /// partition with the unrefined one as its start, repeated level by level until no community
 /// merges; full iterations restart from the original graph with the partition found so far.
 /// The first iteration is full; later ones are incremental: each queues first only the nodes
-/// moved above level 0 by the previous one and their neighbours, and refines only the
-/// communities its level-0 moves touched or that hold such nodes (the others are kept whole,
-/// one aggregate node each). With `n_iterations < 0` the run stops after an iteration that
+/// moved above level 0 by the previous one and their neighbours, refines only the communities
+/// its level-0 moves touched or that hold such nodes (the others are kept whole, one aggregate
+/// node each), and at level 1 queues first only the aggregate nodes of the refined communities
+/// and their neighbours. With `n_iterations < 0` the run stops after an iteration that
 /// moves nothing or gains less than [`CONVERGENCE_TOL`] times the total weight.
 ///
 /// After the first local moving, nodes are renumbered community by community (and back at the
@@ -281,13 +282,17 @@ fn one_iteration(
     let mut levels = Vec::new();
     let mut owned: Option<WorkGraph> = None;
     let mut cur: Vec<u32> = std::mem::take(st.comm);
+    // Level 1 of an incremental iteration: the aggregate nodes of the communities level 0
+    // refined, and their neighbours (see below).
+    let mut upper_start: Option<Vec<bool>> = None;
     ctl.start(0);
     loop {
         let g = owned.as_ref().unwrap_or(wg0);
         let mut rng = stream(master.random(), 0);
         let top = owned.is_some();
         let before = cur.clone();
-        let start = if top { None } else { st.dirty };
+        let upper = if top { upper_start.take() } else { None };
+        let start = if top { upper.as_deref() } else { st.dirty };
         let mv = if top || !st.first_moved {
             move_nodes(g, &mut cur, scale, start, &mut rng, ctl)?
         } else {
@@ -366,6 +371,12 @@ fn one_iteration(
         }
         for v in node_of.iter_mut() {
             *v = sub[*v as usize];
+        }
+        if let Some(on) = &active {
+            // Every other aggregate node is a whole community that was stable at the top of
+            // the previous iteration, and stays so unless a neighbour changed.
+            let flags: Vec<bool> = start.iter().map(|&c| on[c as usize]).collect();
+            upper_start = Some(spread(&next, flags));
         }
         cur = start;
         owned = Some(next);
