@@ -430,6 +430,12 @@ pub(crate) fn aggregate(g: &WorkGraph, comm: &[u32], k: usize) -> WorkGraph {
     WorkGraph::from_rows(chunks, k)
 }
 
+/// The modularity working graph of `g`, for tests.
+#[cfg(test)]
+pub(crate) fn modularity_graph(g: &Graph, weight: EdgeWeight, directed: bool) -> WorkGraph {
+    from_graph(g, weight, directed, Objective::Modularity, &Control::new()).unwrap()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -439,14 +445,7 @@ mod tests {
     fn undirected_rows_split_off_self_loops() {
         // 0-1 (2), 1-1 (3), 1-2 (4)
         let g = test_graph(&[0, 1, 1], &[1, 1, 2], Some(&[2.0, 3.0, 4.0]), 3, false);
-        let wg = from_graph(
-            &g,
-            EdgeWeight::Summed,
-            false,
-            Objective::Modularity,
-            &Control::new(),
-        )
-        .unwrap();
+        let wg = modularity_graph(&g, EdgeWeight::Summed, false);
         assert_eq!(wg.row(1), (&[0u32, 2][..], &[2.0, 4.0][..]));
         assert_eq!(wg.self_w, vec![0.0, 3.0, 0.0]);
         // k = (2, 2 + 6 + 4, 4); a = b = k / 2
@@ -464,14 +463,7 @@ mod tests {
             3,
             true,
         );
-        let wg = from_graph(
-            &g,
-            EdgeWeight::Summed,
-            true,
-            Objective::Modularity,
-            &Control::new(),
-        )
-        .unwrap();
+        let wg = modularity_graph(&g, EdgeWeight::Summed, true);
         assert_eq!(wg.row(0), (&[1u32][..], &[3.0][..]));
         assert_eq!(wg.row(1), (&[0u32, 2][..], &[3.0, 4.0][..]));
         assert_eq!(wg.self_w, vec![0.0, 5.0, 0.0]);
@@ -479,14 +471,7 @@ mod tests {
             (wg.a.clone(), wg.b.clone()),
             (vec![1.0, 7.0, 4.0], vec![2.0, 10.0, 0.0])
         );
-        let und = from_graph(
-            &g,
-            EdgeWeight::Summed,
-            false,
-            Objective::Modularity,
-            &Control::new(),
-        )
-        .unwrap();
+        let und = modularity_graph(&g, EdgeWeight::Summed, false);
         assert_eq!(und.a, vec![1.5, 8.5, 2.0]);
         assert_eq!(und.total_weight(), 12.0);
     }
@@ -495,14 +480,7 @@ mod tests {
     fn aggregate_moves_inside_weight_to_self() {
         // path 0-1-2-3, weights 1, 2, 3; communities {0,1}, {2,3}
         let g = test_graph(&[0, 1, 2], &[1, 2, 3], Some(&[1.0, 2.0, 3.0]), 4, false);
-        let wg = from_graph(
-            &g,
-            EdgeWeight::Summed,
-            false,
-            Objective::Modularity,
-            &Control::new(),
-        )
-        .unwrap();
+        let wg = modularity_graph(&g, EdgeWeight::Summed, false);
         let agg = aggregate(&wg, &[0, 0, 1, 1], 2);
         assert_eq!(agg.self_w, vec![1.0, 3.0]);
         assert_eq!(agg.row(0), (&[1u32][..], &[2.0][..]));
@@ -527,14 +505,7 @@ mod tests {
     fn permuted_rows_are_the_renumbered_rows() {
         for (seed, directed) in [(1, false), (2, true)] {
             let g = random_graph(300, 2000, seed, directed);
-            let wg = from_graph(
-                &g,
-                EdgeWeight::Summed,
-                directed,
-                Objective::Modularity,
-                &Control::new(),
-            )
-            .unwrap();
+            let wg = modularity_graph(&g, EdgeWeight::Summed, directed);
             // Reversed, then odd codes first: rows land far from where they were.
             let mut order: Vec<u32> = (0..300).rev().collect();
             order.sort_by_key(|&v| v % 2 == 0);
@@ -561,14 +532,7 @@ mod tests {
     #[test]
     fn aggregate_sums_every_pair_of_communities() {
         let g = random_graph(400, 3000, 3, false);
-        let wg = from_graph(
-            &g,
-            EdgeWeight::Summed,
-            false,
-            Objective::Modularity,
-            &Control::new(),
-        )
-        .unwrap();
+        let wg = modularity_graph(&g, EdgeWeight::Summed, false);
         let k = 37;
         let comm: Vec<u32> = (0..400u32).map(|v| (v * 7 + v / 13) % k).collect();
         let agg = aggregate(&wg, &comm, k as usize);

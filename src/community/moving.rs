@@ -223,8 +223,7 @@ pub(crate) fn renumber(comm: &mut [u32]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::community::aggregate::from_graph;
-    use crate::community::quality::Objective;
+    use crate::community::aggregate::modularity_graph;
     use crate::graph::{EdgeWeight, test_graph};
 
     #[test]
@@ -236,14 +235,7 @@ mod tests {
             6,
             false,
         );
-        let wg = from_graph(
-            &g,
-            EdgeWeight::Unit,
-            false,
-            Objective::Modularity,
-            &Control::new(),
-        )
-        .unwrap();
+        let wg = modularity_graph(&g, EdgeWeight::Unit, false);
         let mut comm: Vec<u32> = (0..6).collect();
         let mut rng = crate::rng::stream(1, 0);
         let moved = move_nodes(&wg, &mut comm, 1.0 / 7.0, None, &mut rng, &Control::new()).unwrap();

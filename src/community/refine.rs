@@ -261,23 +261,14 @@ fn choose(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::community::aggregate::from_graph;
-    use crate::community::quality::Objective;
-    use crate::control::Control;
+    use crate::community::aggregate::modularity_graph;
     use crate::graph::{EdgeWeight, test_graph};
 
     #[test]
     fn disconnected_community_is_split() {
         // Two separate triangles put in one community must refine into two.
         let g = test_graph(&[0, 1, 2, 3, 4, 5], &[1, 2, 0, 4, 5, 3], None, 6, false);
-        let wg = from_graph(
-            &g,
-            EdgeWeight::Unit,
-            false,
-            Objective::Modularity,
-            &Control::new(),
-        )
-        .unwrap();
+        let wg = modularity_graph(&g, EdgeWeight::Unit, false);
         let p = RefineParams {
             scale: 1.0 / 6.0,
             theta_unit: 0.01,
