@@ -10,12 +10,10 @@
 use crate::error::CoreResult;
 use crate::graph::{EdgeWeight, Graph, InSlots};
 use rayon::prelude::*;
-use segments::{MIN_SEGMENTED_NODES, Segments};
 use std::borrow::Cow;
-use std::sync::{Mutex, OnceLock};
+use std::sync::Mutex;
 
 mod order;
-mod segments;
 
 pub(crate) use order::{NodeOrder, locality_order};
 
@@ -57,8 +55,6 @@ pub(crate) struct Rows<'g> {
     weights: Option<Cow<'g, [f64]>>,
     /// Chunk boundaries over `0..n` (first 0, last n).
     bounds: Vec<usize>,
-    /// Cache-blocked copy for large graphs, built by the first [`Rows::sweep`].
-    segments: OnceLock<Option<Segments>>,
     /// Row sums of the current sweep, kept between sweeps so iterations do not allocate.
     scratch: Mutex<Vec<f64>>,
 }
@@ -192,7 +188,6 @@ impl<'g> Rows<'g> {
             nbrs,
             weights,
             bounds,
-            segments: OnceLock::new(),
             scratch: Mutex::new(Vec::new()),
         }
     }
@@ -247,44 +242,31 @@ impl<'g> Rows<'g> {
             .zip(split_chunks([&mut scratch[..]], &self.bounds))
             .collect();
         let (fold, f) = (&fold, &f);
-        let partials: Vec<A> = match self.segmented() {
-            None => map_items(parts, |c, (mut part, [pulled])| {
-                let range = self.bounds[c]..self.bounds[c + 1];
-                // Gather first, in a tight loop, then finish: keeps many loads in flight.
-                for (i, p) in pulled.iter_mut().enumerate() {
-                    *p = self.row_sum(range.start + i, x);
-                }
-                finish_chunk(range, &mut part, zero, fold, f, |i| pulled[i])
-            }),
-            Some(segments) => segments.with_partials(x, |sums| {
-                map_items(parts, |c, (mut part, [pulled])| {
-                    let range = self.bounds[c]..self.bounds[c + 1];
-                    sums.merge(range.start, pulled);
-                    finish_chunk(range, &mut part, zero, fold, f, |i| pulled[i])
-                })
-            }),
-        };
+        let partials: Vec<A> = map_items(parts, |c, (mut part, [pulled])| {
+            let range = self.bounds[c]..self.bounds[c + 1];
+            // Gather first, in a tight loop, then finish: keeps many loads in flight (one
+            // pass doing both per node measured slower).
+            self.row_sums_into(range.start, pulled, x);
+            finish_chunk(range, &mut part, zero, fold, f, |i| pulled[i])
+        });
         partials.into_iter().fold(zero, fold)
     }
 
-    /// `sum_j w_vj x[j]` over row `v` in stored order.
-    #[inline]
-    fn row_sum(&self, v: usize, x: &[f64]) -> f64 {
-        let r = self.offsets[v]..self.offsets[v + 1];
+    /// `out[i] = sum_j w_vj x[j]` over row `v = start + i` in stored order, for every `i`.
+    fn row_sums_into(&self, start: usize, out: &mut [f64], x: &[f64]) {
+        let offsets = &self.offsets[start..=start + out.len()];
         match &self.weights {
-            None => gather(&self.nbrs[r], x),
-            Some(w) => gather_weighted(&self.nbrs[r.clone()], &w[r], x),
+            None => {
+                for (p, b) in out.iter_mut().zip(offsets.windows(2)) {
+                    *p = gather(&self.nbrs[b[0]..b[1]], x);
+                }
+            }
+            Some(w) => {
+                for (p, b) in out.iter_mut().zip(offsets.windows(2)) {
+                    *p = gather_weighted(&self.nbrs[b[0]..b[1]], &w[b[0]..b[1]], x);
+                }
+            }
         }
-    }
-
-    /// The cache-blocked rows, on graphs large enough to need them.
-    fn segmented(&self) -> Option<&Segments> {
-        if self.n() < MIN_SEGMENTED_NODES {
-            return None;
-        }
-        self.segments
-            .get_or_init(|| Segments::new(&self.offsets, &self.nbrs, self.weights.as_deref()))
-            .as_ref()
     }
 
     /// Applies `f(v, &mut out[v])` to every node in the fixed chunks, folding the returned

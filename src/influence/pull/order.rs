@@ -7,9 +7,9 @@
 //! a small, cache-resident block of `y` ("hub sorting"; Zhang, Kiriansky, Mendis, Zaharia &
 //! Amarasinghe, "Making caches work for graph analytics", IEEE BigData 2017; Balaji & Lucia,
 //! "When is graph reordering an optimization?", IISWC 2018). It is one counting sort, `O(n)`,
-//! and depends only on the graph. (A few rounds of label propagation, grouping each node with
-//! its community, were measured on a 10^6-node LFR graph: they cost several times more and
-//! were no faster per iteration with the cache-blocked rows.)
+//! and depends only on the graph. (Grouping each node with its label-propagation community
+//! was measured on a 10^6-node LFR graph: it costs several times more and was no faster per
+//! iteration.)
 
 use crate::graph::Graph;
 
