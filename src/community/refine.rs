@@ -9,7 +9,6 @@
 
 use super::aggregate::{WorkGraph, group};
 use crate::parallel::{WORK_CHUNKS, balanced_bounds};
-use crate::prefetch::prefetch_at;
 use crate::rng::stream;
 use rand::Rng as _;
 use rand::seq::SliceRandom;
@@ -105,6 +104,7 @@ fn refine_some(
         };
         cost.push(cost[c] + work);
     }
+    let win = weights_inside(g, comm, is_active);
     let bounds = balanced_bounds(&cost, WORK_CHUNKS);
     let labels: Vec<Vec<u32>> = bounds
         .par_windows(2)
@@ -116,7 +116,7 @@ fn refine_some(
                     out.extend(std::iter::repeat_n(c_off[c] as u32, nodes.len()));
                     continue;
                 }
-                refine_one(g, comm, &local, nodes, c, p, sc);
+                refine_one(g, comm, &local, &win, nodes, c, p, sc);
                 // Global label: the first member's position plus the local label.
                 out.extend(sc.label.iter().map(|&l| (c_off[c] as u32) + l));
             }
@@ -130,10 +130,59 @@ fn refine_some(
     refined
 }
 
+/// Edges per task of [`weights_inside`], at least.
+const INSIDE_CHUNK_EDGES: usize = 16_384;
+
+/// For every node `v` of an active community, the weight of its edges to the rest of its own
+/// community, `w(v, comm(v) - v)` (0 elsewhere). Computed in node order, not community by
+/// community: the rows then stream from memory instead of being fetched one by one, and only
+/// the neighbours' community codes are random reads. Each node's sum runs in row order, the
+/// same on any number of threads.
+fn weights_inside(
+    g: &WorkGraph,
+    comm: &[u32],
+    is_active: &(dyn Fn(usize) -> bool + Sync),
+) -> Vec<f64> {
+    let fill = |start: usize, out: &mut [f64]| {
+        for (i, slot) in out.iter_mut().enumerate() {
+            let v = start + i;
+            let c = comm[v];
+            if is_active(c as usize) {
+                let (t, w) = g.row(v);
+                *slot = t.iter().zip(w).fold(
+                    0.0,
+                    |a, (&u, &x)| if comm[u as usize] == c { a + x } else { a },
+                );
+            }
+        }
+    };
+    let mut win = vec![0.0; g.n()];
+    let edges = g.offsets.last().copied().unwrap_or(0);
+    let parts = (edges / INSIDE_CHUNK_EDGES).clamp(1, WORK_CHUNKS);
+    if parts == 1 {
+        fill(0, &mut win);
+        return win;
+    }
+    // Chunks of equal edge counts: a hub's row would otherwise hold up its chunk.
+    let bounds = balanced_bounds(&g.offsets, parts);
+    let mut jobs = Vec::with_capacity(bounds.len());
+    let mut rest: &mut [f64] = &mut win;
+    for b in bounds.windows(2) {
+        let (head, tail) = std::mem::take(&mut rest).split_at_mut(b[1] - b[0]);
+        jobs.push((b[0], head));
+        rest = tail;
+    }
+    jobs.into_par_iter()
+        .for_each(|(start, out)| fill(start, out));
+    win
+}
+
+#[allow(clippy::too_many_arguments)]
 fn refine_one(
     g: &WorkGraph,
     comm: &[u32],
     local: &[u32],
+    win_of: &[f64],
     nodes: &[u32],
     c: usize,
     p: &RefineParams,
@@ -146,26 +195,13 @@ fn refine_one(
     }
     let (mut big_a, mut big_b) = (0.0, 0.0);
     for (i, &v) in nodes.iter().enumerate() {
-        // Neighbours in other communities miss the cache: start the loads two rows ahead.
-        if let Some(&x) = nodes.get(i + 2) {
-            for &u in g.row(x as usize).0 {
-                prefetch_at(comm, u as usize);
-            }
-        }
         let v = v as usize;
         sc.ra[i] = g.a[v];
         sc.rb[i] = g.b[v];
         big_a += g.a[v];
         big_b += g.b[v];
-        let (t, w) = g.row(v);
-        let mut win = 0.0;
-        for (&u, &x) in t.iter().zip(w) {
-            if comm[u as usize] as usize == c {
-                win += x;
-            }
-        }
-        sc.win[i] = win;
-        sc.ext[i] = win;
+        sc.win[i] = win_of[v];
+        sc.ext[i] = win_of[v];
     }
     let scale = p.scale;
     let well = |w: f64, a: f64, b: f64| w >= scale * (a * (big_b - b) + b * (big_a - a));
