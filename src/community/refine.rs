@@ -315,4 +315,42 @@ mod tests {
         assert!(r[0..3].iter().all(|x| !r[3..6].contains(x)));
         assert!(r.iter().all(|&x| x < 6));
     }
+
+    #[test]
+    fn weights_inside_match_naive_sums() {
+        // Large enough (about 60,000 edge slots) to run in several chunks; weighted, with
+        // self-loops and repeated pairs.
+        let n = 3000u32;
+        let code = |i: u32, a: u64, b: u64| ((u64::from(i) * a + b) % u64::from(n)) as u32;
+        let s: Vec<u32> = (0..30_000).map(|i| code(i, 7919, 1)).collect();
+        let t: Vec<u32> = (0..30_000).map(|i| code(i, 104_729, 5)).collect();
+        let w: Vec<f64> = (0..30_000).map(|i| 1.0 + f64::from(i % 7)).collect();
+        let g = test_graph(&s, &t, Some(&w), n as usize, false);
+        let wg = modularity_graph(&g, EdgeWeight::Summed, false);
+        let k = 40;
+        let comm: Vec<u32> = (0..n)
+            .map(|v| ((u64::from(v) * 2_654_435_761) >> 9) as u32 % k)
+            .collect();
+        let active = |c: usize| c % 3 != 0;
+        let win = weights_inside(&wg, &comm, &active);
+        for v in 0..n as usize {
+            let c = comm[v];
+            let (nb, ws) = wg.row(v);
+            let naive: f64 = if active(c as usize) {
+                nb.iter()
+                    .zip(ws)
+                    .filter(|(u, _)| comm[**u as usize] == c)
+                    .map(|(_, x)| x)
+                    .sum()
+            } else {
+                0.0
+            };
+            assert!(
+                (win[v] - naive).abs() < 1e-9,
+                "node {v}: {} vs {naive}",
+                win[v]
+            );
+        }
+        assert!(win.iter().any(|&x| x > 0.0));
+    }
 }
