@@ -86,8 +86,7 @@ pub struct PageRank {
 ///
 /// # Complexity
 /// `O(|V| + |E|)` time per iteration, `O(|V|)` extra space (plus a copy of the in-adjacency for
-/// directed graphs, renumbered in long runs),
-/// in parallel over nodes.
+/// directed graphs, renumbered in long runs), in parallel over nodes.
 ///
 /// # Examples
 /// ```
