@@ -149,7 +149,7 @@ def hits(
     *,
     weight: str = "weight",
     tol: float = 1e-8,
-    max_iter: int = 100,
+    max_iter: int = 1000,
     n_threads: int | None = None,
     progress: Callable[[int, int], object] | None = None,
 ) -> tuple[_F64, _F64, int, float]: ...

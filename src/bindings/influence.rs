@@ -154,7 +154,7 @@ type HubsAuthorities<'py> = (
 
 /// HITS: (hub, authority, iterations, residual).
 #[pyfunction]
-#[pyo3(signature = (g, *, weight="weight", tol=1e-8, max_iter=100, n_threads=None,
+#[pyo3(signature = (g, *, weight="weight", tol=1e-8, max_iter=1000, n_threads=None,
     progress=None))]
 pub fn hits<'py>(
     py: Python<'py>,

@@ -9,6 +9,7 @@ mod eigenvector;
 mod hits;
 mod katz;
 mod kcore;
+mod lanczos;
 mod pagerank;
 mod pull;
 mod structural_holes;

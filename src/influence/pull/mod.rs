@@ -394,12 +394,28 @@ pub(crate) fn l2_norm(x: &[f64]) -> f64 {
     chunked_sum(x, |v| v * v).sqrt()
 }
 
-/// Largest entry (0 for an empty slice); exact in any order.
-pub(crate) fn max_entry(x: &[f64]) -> f64 {
-    if x.len() <= REDUCE_CHUNK {
-        x.iter().copied().fold(0.0, f64::max)
+/// Deterministic dot product `sum_i x_i y_i` (fixed chunks, chunk-ordered fold).
+pub(crate) fn dot(x: &[f64], y: &[f64]) -> f64 {
+    let chunk_dot = |(a, b): (&[f64], &[f64])| a.iter().zip(b).fold(0.0, |s, (p, q)| s + p * q);
+    let partials: Vec<f64> = if x.len() <= REDUCE_CHUNK {
+        vec![chunk_dot((x, y))]
     } else {
-        x.par_iter().copied().reduce(|| 0.0, f64::max)
+        x.par_chunks(REDUCE_CHUNK)
+            .zip(y.par_chunks(REDUCE_CHUNK))
+            .map(chunk_dot)
+            .collect()
+    };
+    partials.iter().fold(0.0, |s, p| s + p)
+}
+
+/// `y += factor * x`.
+pub(crate) fn add_scaled(y: &mut [f64], factor: f64, x: &[f64]) {
+    if y.len() <= REDUCE_CHUNK {
+        y.iter_mut().zip(x).for_each(|(a, b)| *a += factor * b);
+    } else {
+        y.par_iter_mut()
+            .zip(x.par_iter())
+            .for_each(|(a, b)| *a += factor * b);
     }
 }
 
@@ -487,10 +503,12 @@ mod tests {
     }
 
     #[test]
-    fn norms_and_maxima() {
+    fn norms_sums_and_dot_products() {
         assert_eq!(l2_norm(&[3.0, 4.0]), 5.0);
-        assert_eq!(max_entry(&[1.0, 7.0, 3.0]), 7.0);
-        assert_eq!(max_entry(&[]), 0.0);
+        assert_eq!(dot(&[1.0, 2.0, 3.0], &[4.0, 5.0, 6.0]), 32.0);
+        let mut y = vec![1.0, 1.0];
+        add_scaled(&mut y, -2.0, &[0.5, 3.0]);
+        assert_eq!(y, vec![0.0, -5.0]);
         let long: Vec<f64> = (0..10_000).map(|i| 1.0 / (1.0 + f64::from(i))).collect();
         assert_eq!(sum(&long).to_bits(), stable_sum(&long).to_bits());
         assert_eq!(
@@ -500,5 +518,11 @@ mod tests {
         let mut x = vec![1.0, 2.0];
         scale(&mut x, 0.5);
         assert_eq!(x, vec![0.5, 1.0]);
+        let on = |t| {
+            with_threads(Some(t), || Ok(dot(&long, &long)))
+                .unwrap()
+                .to_bits()
+        };
+        assert_eq!(on(1), on(4));
     }
 }
