@@ -419,6 +419,45 @@ pub(crate) fn add_scaled(y: &mut [f64], factor: f64, x: &[f64]) {
     }
 }
 
+/// One pass of classical Gram-Schmidt: `w -= sum_i (v_i . w) v_i` over the rows `v_i` of
+/// `basis`. All the dot products share one pass over `w` (then one pass to subtract), each
+/// summed over fixed chunks folded in order, so the result does not depend on the thread count.
+pub(crate) fn project_out(basis: &[Vec<f64>], w: &mut [f64]) {
+    let n = w.len();
+    let chunk_dots = |c: usize| {
+        let r = c * REDUCE_CHUNK..((c + 1) * REDUCE_CHUNK).min(n);
+        let wc = &w[r.clone()];
+        basis
+            .iter()
+            .map(|v| v[r.clone()].iter().zip(wc).fold(0.0, |s, (a, b)| s + a * b))
+            .collect::<Vec<f64>>()
+    };
+    let chunks = n.div_ceil(REDUCE_CHUNK);
+    let partials: Vec<Vec<f64>> = if chunks <= 1 {
+        (0..chunks).map(chunk_dots).collect()
+    } else {
+        (0..chunks).into_par_iter().map(chunk_dots).collect()
+    };
+    let coef: Vec<f64> = (0..basis.len())
+        .map(|i| partials.iter().fold(0.0, |s, p| s + p[i]))
+        .collect();
+    let subtract = |(c, wc): (usize, &mut [f64])| {
+        let rows = c * REDUCE_CHUNK..c * REDUCE_CHUNK + wc.len();
+        for (v, &k) in basis.iter().zip(&coef) {
+            for (x, y) in wc.iter_mut().zip(&v[rows.clone()]) {
+                *x -= k * y;
+            }
+        }
+    };
+    if chunks <= 1 {
+        w.chunks_mut(REDUCE_CHUNK).enumerate().for_each(subtract);
+    } else {
+        w.par_chunks_mut(REDUCE_CHUNK)
+            .enumerate()
+            .for_each(subtract);
+    }
+}
+
 /// Multiplies every entry by `factor`.
 pub(crate) fn scale(x: &mut [f64], factor: f64) {
     if x.len() <= REDUCE_CHUNK {
