@@ -24,7 +24,7 @@ impl HitsConfig {
     /// Default limit on products with `A A^T`.
     pub const DEFAULT_MAX_ITER: usize = 1000;
     /// Dimension of the Krylov bases (ARPACK's default for one singular vector).
-    pub const KRYLOV_DIM: usize = 20;
+    pub const KRYLOV_DIM: usize = super::lanczos::KRYLOV_DIM;
 }
 
 impl Default for HitsConfig {
@@ -120,10 +120,11 @@ pub fn hits(g: &Graph, cfg: &HitsConfig, ctl: &Control) -> CoreResult<Hits> {
         ctl.advance(1);
         Ok(())
     };
+    let relative = |value: f64, r: f64| if value > 0.0 { r / value } else { 0.0 };
     let top = leading_eigenpair(
         uniform(),
         HitsConfig::KRYLOV_DIM,
-        cfg.tol,
+        (cfg.tol, relative),
         cfg.max_iter,
         product,
     )?;

@@ -10,6 +10,9 @@
 use super::pull::{add_scaled, dot, l2_norm, project_out, scale};
 use crate::error::{CoreError, CoreResult};
 
+/// Dimension of the Krylov bases (ARPACK's default for one eigenvector).
+pub(crate) const KRYLOV_DIM: usize = 20;
+
 /// The leading eigenpair found by [`leading_eigenpair`].
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Eigenpair {
@@ -19,23 +22,23 @@ pub(crate) struct Eigenpair {
     pub value: f64,
     /// Products with the operator.
     pub products: usize,
-    /// `||M y - value y|| / value` at the end (0 when `value` is 0).
+    /// The caller's measure of the residual at the end (see [`leading_eigenpair`]).
     pub residual: f64,
 }
 
-/// Leading eigenpair of a symmetric positive semi-definite `M`, given as `product(x, out)`
-/// writing `M x` into `out`. Starts from `start` (non-zero), builds Krylov bases of dimension
-/// `krylov` (fully re-orthogonalised, twice, so that no spurious copy of the leading Ritz value
-/// appears), and restarts from the leading Ritz vector `y` until the residual estimate
-/// `beta_j |s_j|` is at most `tol * value` (ARPACK's criterion), or the Krylov space becomes
-/// invariant.
+/// Leading (largest) eigenpair of a symmetric `M`, given as `product(x, out)` writing `M x`
+/// into `out`. Starts from `start` (non-zero), builds Krylov bases of dimension `krylov` (fully
+/// re-orthogonalised, twice, so that no spurious copy of the leading Ritz value appears), and
+/// restarts from the leading Ritz vector `y` until `measure(value, r) <= tol`, `r` the estimate
+/// `beta_j |s_j|` of `||M y - value y||` (e.g. `r / value`: ARPACK's criterion), or until the
+/// Krylov space becomes invariant.
 ///
 /// # Errors
 /// [`CoreError::NotConverged`] after `max_products` products; any error of `product`.
 pub(crate) fn leading_eigenpair(
     start: Vec<f64>,
     krylov: usize,
-    tol: f64,
+    (tol, measure): (f64, impl Fn(f64, f64) -> f64),
     max_products: usize,
     mut product: impl FnMut(&[f64], &mut [f64]) -> CoreResult<()>,
 ) -> CoreResult<Eigenpair> {
@@ -68,11 +71,7 @@ pub(crate) fn leading_eigenpair(
             let b = l2_norm(&w);
             let (value, s) = top_of_tridiagonal(&alpha, &beta);
             let invariant = b <= f64::EPSILON * value.abs().max(f64::MIN_POSITIVE);
-            residual = if value > 0.0 {
-                b * s[j].abs() / value
-            } else {
-                0.0
-            };
+            residual = measure(value, b * s[j].abs());
             let converged = invariant || residual <= tol;
             if converged || basis.len() == krylov {
                 let mut y = vec![0.0; n];
@@ -232,6 +231,10 @@ mod tests {
         assert_eq!(top_of_tridiagonal(&[5.0], &[]), (5.0, vec![1.0]));
     }
 
+    fn relative(value: f64, r: f64) -> f64 {
+        r / value
+    }
+
     /// `M = diag(d)` rotated by a fixed orthogonal matrix (a product of reflections).
     fn dense_product(d: &[f64]) -> impl FnMut(&[f64], &mut [f64]) -> CoreResult<()> + use<> {
         let n = d.len();
@@ -260,7 +263,14 @@ mod tests {
         let mut d: Vec<f64> = (0..200).map(|i| 0.5 * (i as f64) / 200.0).collect();
         d[17] = 1.0;
         d[90] = 0.999;
-        let r = leading_eigenpair(vec![1.0; 200], 20, 1e-10, 2000, dense_product(&d)).unwrap();
+        let r = leading_eigenpair(
+            vec![1.0; 200],
+            20,
+            (1e-10, relative),
+            2000,
+            dense_product(&d),
+        )
+        .unwrap();
         assert!((r.value - 1.0).abs() < 1e-9, "{}", r.value);
         assert!(r.products < 1000, "{} products", r.products);
         // The eigenvector is H e_17: check M y = y directly.
@@ -278,11 +288,12 @@ mod tests {
         let start: Vec<f64> = (0..3)
             .map(|i| f64::from(u8::from(i == 0)) - 2.0 * u[0] * u[i] / 30.0)
             .collect();
-        let r = leading_eigenpair(start, 10, 0.0, 10, dense_product(&d)).unwrap();
+        let r = leading_eigenpair(start, 10, (0.0, relative), 10, dense_product(&d)).unwrap();
         assert_eq!(r.products, 1);
         assert!((r.value - 3.0).abs() < 1e-14);
         let d: Vec<f64> = (0..50).map(|i| 1.0 - i as f64 * 1e-3).collect();
-        let err = leading_eigenpair(vec![1.0; 50], 5, 0.0, 7, dense_product(&d)).unwrap_err();
+        let err =
+            leading_eigenpair(vec![1.0; 50], 5, (0.0, relative), 7, dense_product(&d)).unwrap_err();
         assert!(matches!(err, CoreError::NotConverged { iterations: 7, .. }));
     }
 }

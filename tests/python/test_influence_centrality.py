@@ -248,6 +248,30 @@ def test_eigenvector_matches_igraph_on_connected_graphs(seed):
     assert_close(ours, pd.Series(ev / np.linalg.norm(ev), index=g.nodes), rtol=1e-8)
 
 
+def test_undirected_eigenvector_converges_where_power_iteration_stalls():
+    # Undirected graphs take the Lanczos path: with networkx's defaults its (A + I) power
+    # iteration fails on some of these graphs; here every one converges and agrees with a
+    # dense eigensolver (numpy's eigh; a self-loop counts once, as in networkx) where the
+    # leading eigenvector is well defined.
+    stalls = 0
+    for seed in range(60):
+        g = _random_small_graph(seed, directed=False)
+        G = to_nx(g)
+        lam, vec = np.linalg.eigh(nx.to_numpy_array(G, weight="weight"))
+        lam, top = lam[::-1], vec[:, -1]
+        ours = eigenvector(g)  # must not raise
+        assert ours.min() >= 0.0 and np.linalg.norm(ours) == pytest.approx(1.0)
+        try:
+            nx.eigenvector_centrality(G, weight="weight")
+        except nx.PowerIterationFailedConvergence:
+            stalls += 1
+        if len(lam) > 1 and lam[0] > 0 and (lam[0] - lam[1]) / lam[0] > 1e-3:
+            tight = eigenvector(g, tol=1e-15, max_iter=1000)
+            ref = pd.Series(np.abs(top), index=list(G))
+            assert_close(tight, ref, atol=1e-9)
+    assert stalls >= 3
+
+
 # ---------------------------------------------------------------- HITS
 def _hits_gap(G):
     s = np.linalg.svd(nx.to_numpy_array(G, weight="weight"), compute_uv=False)
