@@ -23,6 +23,9 @@ const MIN_CHUNK_WORK: usize = 16_384;
 /// Entries per chunk of the element-wise reductions ([`l2_norm`], [`sum`]), as in
 /// [`crate::parallel::stable_sum`].
 const REDUCE_CHUNK: usize = 4096;
+/// Vectors shorter than this are reduced and updated on the calling thread, over the same
+/// chunks (so with the same bits): a hand-off to the pool costs more than the work.
+const PARALLEL_MIN: usize = 1 << 16;
 
 /// `f(i, item)` for every item, in parallel when there is more than one. A single item runs on
 /// the calling thread: handing it to the pool costs a thread wake-up, which dominates on small
@@ -376,7 +379,7 @@ fn chunk_bounds(offsets: &[usize]) -> Vec<usize> {
 /// whether the chunks run in parallel or (for one chunk) on the calling thread.
 fn chunked_sum(x: &[f64], g: impl Fn(f64) -> f64 + Sync) -> f64 {
     let chunk_sum = |c: &[f64]| c.iter().fold(0.0, |s, &v| s + g(v));
-    let partials: Vec<f64> = if x.len() <= REDUCE_CHUNK {
+    let partials: Vec<f64> = if x.len() < PARALLEL_MIN {
         x.chunks(REDUCE_CHUNK).map(chunk_sum).collect()
     } else {
         x.par_chunks(REDUCE_CHUNK).map(chunk_sum).collect()
@@ -394,11 +397,32 @@ pub(crate) fn l2_norm(x: &[f64]) -> f64 {
     chunked_sum(x, |v| v * v).sqrt()
 }
 
+/// `sum_i a_i b_i` in four interleaved partial sums (lane `i % 4`), added pairwise at the end:
+/// one running sum would wait on the latency of every addition, four fill a vector register.
+#[inline]
+fn lane_dot(a: &[f64], b: &[f64]) -> f64 {
+    let mut acc = [0.0f64; 4];
+    let (a4, b4) = (a.chunks_exact(4), b.chunks_exact(4));
+    let (ra, rb) = (a4.remainder(), b4.remainder());
+    for (x, y) in a4.zip(b4) {
+        for l in 0..4 {
+            acc[l] += x[l] * y[l];
+        }
+    }
+    for (l, (x, y)) in ra.iter().zip(rb).enumerate() {
+        acc[l] += x * y;
+    }
+    (acc[0] + acc[1]) + (acc[2] + acc[3])
+}
+
 /// Deterministic dot product `sum_i x_i y_i` (fixed chunks, chunk-ordered fold).
 pub(crate) fn dot(x: &[f64], y: &[f64]) -> f64 {
-    let chunk_dot = |(a, b): (&[f64], &[f64])| a.iter().zip(b).fold(0.0, |s, (p, q)| s + p * q);
-    let partials: Vec<f64> = if x.len() <= REDUCE_CHUNK {
-        vec![chunk_dot((x, y))]
+    let chunk_dot = |(a, b): (&[f64], &[f64])| lane_dot(a, b);
+    let partials: Vec<f64> = if x.len() < PARALLEL_MIN {
+        x.chunks(REDUCE_CHUNK)
+            .zip(y.chunks(REDUCE_CHUNK))
+            .map(chunk_dot)
+            .collect()
     } else {
         x.par_chunks(REDUCE_CHUNK)
             .zip(y.par_chunks(REDUCE_CHUNK))
@@ -410,7 +434,7 @@ pub(crate) fn dot(x: &[f64], y: &[f64]) -> f64 {
 
 /// `y += factor * x`.
 pub(crate) fn add_scaled(y: &mut [f64], factor: f64, x: &[f64]) {
-    if y.len() <= REDUCE_CHUNK {
+    if y.len() < PARALLEL_MIN {
         y.iter_mut().zip(x).for_each(|(a, b)| *a += factor * b);
     } else {
         y.par_iter_mut()
@@ -429,11 +453,11 @@ pub(crate) fn project_out(basis: &[Vec<f64>], w: &mut [f64]) {
         let wc = &w[r.clone()];
         basis
             .iter()
-            .map(|v| v[r.clone()].iter().zip(wc).fold(0.0, |s, (a, b)| s + a * b))
+            .map(|v| lane_dot(&v[r.clone()], wc))
             .collect::<Vec<f64>>()
     };
     let chunks = n.div_ceil(REDUCE_CHUNK);
-    let partials: Vec<Vec<f64>> = if chunks <= 1 {
+    let partials: Vec<Vec<f64>> = if n < PARALLEL_MIN {
         (0..chunks).map(chunk_dots).collect()
     } else {
         (0..chunks).into_par_iter().map(chunk_dots).collect()
@@ -449,7 +473,7 @@ pub(crate) fn project_out(basis: &[Vec<f64>], w: &mut [f64]) {
             }
         }
     };
-    if chunks <= 1 {
+    if n < PARALLEL_MIN {
         w.chunks_mut(REDUCE_CHUNK).enumerate().for_each(subtract);
     } else {
         w.par_chunks_mut(REDUCE_CHUNK)
@@ -460,7 +484,7 @@ pub(crate) fn project_out(basis: &[Vec<f64>], w: &mut [f64]) {
 
 /// Multiplies every entry by `factor`.
 pub(crate) fn scale(x: &mut [f64], factor: f64) {
-    if x.len() <= REDUCE_CHUNK {
+    if x.len() < PARALLEL_MIN {
         x.iter_mut().for_each(|v| *v *= factor);
     } else {
         x.par_iter_mut().for_each(|v| *v *= factor);
@@ -557,11 +581,18 @@ mod tests {
         let mut x = vec![1.0, 2.0];
         scale(&mut x, 0.5);
         assert_eq!(x, vec![0.5, 1.0]);
+        // Long enough to run in parallel: the same bits on any number of threads.
+        let long: Vec<f64> = (0..100_000).map(|i| 1.0 / (1.0 + f64::from(i))).collect();
         let on = |t| {
             with_threads(Some(t), || Ok(dot(&long, &long)))
                 .unwrap()
                 .to_bits()
         };
         assert_eq!(on(1), on(4));
+        let seq: f64 = long
+            .chunks(REDUCE_CHUNK)
+            .map(|c| lane_dot(c, c))
+            .fold(0.0, |s, p| s + p);
+        assert_eq!(on(4), seq.to_bits());
     }
 }
