@@ -1,4 +1,4 @@
-//! The leading eigenpair of a symmetric positive semi-definite operator by restarted Lanczos
+//! The leading (largest) eigenpair of a symmetric operator by restarted Lanczos
 //! (Lanczos 1950; explicit restarts from the Ritz vector, as in Saad, "Numerical Methods for
 //! Large Eigenvalue Problems", 2011, ch. 6-7).
 //!
