@@ -299,7 +299,11 @@ mod tests {
         let mut ax = vec![0.0; 12];
         rows.sweep(&e.scores, [&mut ax], (), |_, _| (), |_, p| ([p], ()));
         let lambda: f64 = ax.iter().zip(&e.scores).map(|(a, b)| a * b).sum();
-        let err: f64 = ax.iter().zip(&e.scores).map(|(a, b)| (a - lambda * b).abs()).sum();
+        let err: f64 = ax
+            .iter()
+            .zip(&e.scores)
+            .map(|(a, b)| (a - lambda * b).abs())
+            .sum();
         assert!(err < 12.0 * 1e-6 * (lambda + 1.0), "{err}");
         assert!(e.scores[6..].iter().sum::<f64>() > 2.0 * e.scores[..6].iter().sum::<f64>());
     }
