@@ -40,9 +40,10 @@ impl Default for EigenvectorConfig {
 pub struct Eigenvector {
     /// Score of every node, unit Euclidean norm.
     pub scores: Vec<f64>,
-    /// Iterations run.
+    /// Power steps (directed) or products with `A` (undirected).
     pub iterations: usize,
-    /// L1 change of the last iteration.
+    /// L1 change of the last step (undirected: its bound from the residual, see
+    /// [`eigenvector`]).
     pub residual: f64,
 }
 
@@ -55,8 +56,9 @@ pub struct Eigenvector {
 /// Euclidean norm after every step, until the L1 change is below `n * tol`, as networkx does.
 /// Undirected graphs: `A` is symmetric, so restarted Lanczos finds the same vector in far fewer
 /// products when the two leading eigenvalues are close (two similar communities), stopping once
-/// one more `A + I` power step would change `x` by less than `n * tol` in L1 (see
-/// [`symmetric`]); `max_iter` then counts products with `A`. Undirected edges count both ways,
+/// one more `A + I` power step would change `x` by less than `n * tol` in L1 (it does once
+/// `sqrt(n) ||A x - lambda x|| <= n tol (lambda + 1)`); `max_iter` then counts products with
+/// `A`. Undirected edges count both ways,
 /// a self-loop once. On a directed graph that is not strongly connected the limit is zero outside
 /// the part reachable from the dominant strongly connected component(s), and the result after a
 /// finite number of steps still carries small non-zero values there.

@@ -75,8 +75,9 @@ pub struct Hits {
 /// A [`Hits`]; a graph without edges of positive weight gives uniform scores `1/n`.
 ///
 /// # Errors
-/// [`crate::error::CoreError::BadParameter`] for a bad `tol`; [`crate::error::CoreError::NotConverged`] after `max_iter`
-/// products; [`crate::error::CoreError::Cancelled`].
+/// [`crate::error::CoreError::BadParameter`] for a bad `tol`;
+/// [`crate::error::CoreError::NotConverged`] after `max_iter` products;
+/// [`crate::error::CoreError::Cancelled`].
 ///
 /// # Complexity
 /// `O(|V| + |E|)` time per product plus `O(k |V|)` for re-orthogonalisation (`k` the Krylov
