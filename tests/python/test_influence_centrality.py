@@ -248,6 +248,19 @@ def test_eigenvector_matches_igraph_on_connected_graphs(seed):
     assert_close(ours, pd.Series(ev / np.linalg.norm(ev), index=g.nodes), rtol=1e-8)
 
 
+def _random_small_graph(seed, directed):
+    rng = np.random.default_rng(seed)
+    n, m = int(rng.integers(2, 30)), int(rng.integers(1, 80))
+    df = pd.DataFrame(
+        {
+            "source": rng.integers(0, n, m),
+            "target": rng.integers(0, n, m),
+            "weight": [np.ones(m), rng.random(m), np.exp(rng.normal(0, 2, m))][seed % 3],
+        }
+    )
+    return Graph.from_pandas(df, weight="weight", directed=directed, self_loops="keep")
+
+
 def test_undirected_eigenvector_converges_where_power_iteration_stalls():
     # Undirected graphs take the Lanczos path: with networkx's defaults its (A + I) power
     # iteration fails on some of these graphs; here every one converges and agrees with a
@@ -298,19 +311,6 @@ def test_hits_matches_networkx_and_igraph(directed):
         assert_close(ours["authority"], pd.Series(auth / auth.sum(), index=g.nodes), atol=1e-13)
         assert ours.sum().tolist() == pytest.approx([1.0, 1.0], abs=1e-12)
     assert compared >= 8
-
-
-def _random_small_graph(seed, directed):
-    rng = np.random.default_rng(seed)
-    n, m = int(rng.integers(2, 30)), int(rng.integers(1, 80))
-    df = pd.DataFrame(
-        {
-            "source": rng.integers(0, n, m),
-            "target": rng.integers(0, n, m),
-            "weight": [np.ones(m), rng.random(m), np.exp(rng.normal(0, 2, m))][seed % 3],
-        }
-    )
-    return Graph.from_pandas(df, weight="weight", directed=directed, self_loops="keep")
 
 
 @pytest.mark.parametrize("directed", [True, False])
