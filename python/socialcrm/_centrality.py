@@ -502,7 +502,7 @@ def hits(
     weighted adjacency matrix :math:`A` (:math:`A_{uv} = w_{uv}` for an edge :math:`u \\to v`).
     networkx computes them with a sparse SVD (ARPACK); here :math:`h` is the leading
     eigenvector of :math:`A A^T`, found by restarted Lanczos from the uniform vector (Krylov
-    bases of 20 vectors, re-orthogonalised), and :math:`a = A^T h`. Power iteration, the
+    bases of 12 vectors, re-orthogonalised), and :math:`a = A^T h`. Power iteration, the
     textbook method, needs about :math:`\\ln(1/\\mathrm{tol}) / (1 - \\sigma_2^2/\\sigma_1^2)`
     steps, thousands when two parts of the graph are about equally strong; Lanczos needs
     roughly the square root of that [3]_. When the leading singular value is repeated (two

@@ -23,7 +23,7 @@ impl HitsConfig {
     pub const DEFAULT_TOL: f64 = 1e-8;
     /// Default limit on products with `A A^T`.
     pub const DEFAULT_MAX_ITER: usize = 1000;
-    /// Dimension of the Krylov bases (ARPACK's default for one singular vector).
+    /// Dimension of the Krylov bases.
     pub const KRYLOV_DIM: usize = super::lanczos::KRYLOV_DIM;
 }
 

@@ -10,8 +10,11 @@
 use super::pull::{add_scaled, dot, l2_norm, project_out, scale};
 use crate::error::{CoreError, CoreResult};
 
-/// Dimension of the Krylov bases (ARPACK's default for one eigenvector).
-pub(crate) const KRYLOV_DIM: usize = 20;
+/// Dimension of the Krylov bases. ARPACK uses 20 for one eigenvector; 12 re-orthogonalises
+/// against fewer vectors per product and measured faster on LFR graphs of 10^4 to 10^6 nodes, for
+/// a few more products when the leading eigenvalues are very close (28 against 22 at a ratio of
+/// 0.999).
+pub(crate) const KRYLOV_DIM: usize = 12;
 
 /// The leading eigenpair found by [`leading_eigenpair`].
 #[derive(Debug, Clone, PartialEq)]

@@ -394,7 +394,7 @@ pub(crate) fn sum(x: &[f64]) -> f64 {
 
 /// Deterministic Euclidean norm (fixed chunks, chunk-ordered fold).
 pub(crate) fn l2_norm(x: &[f64]) -> f64 {
-    chunked_sum(x, |v| v * v).sqrt()
+    dot(x, x).sqrt()
 }
 
 /// `sum_i a_i b_i` in four interleaved partial sums (lane `i % 4`), added pairwise at the end:
