@@ -500,6 +500,19 @@ def test_results_are_bit_identical_on_one_and_two_threads(big):
         assert one.equals(two)
 
 
+def test_lanczos_results_are_bit_identical_on_one_and_two_threads():
+    # 2^17 nodes: the Krylov vectors' dot products and projections run on the pool.
+    und = _big_graph(n=131_072, m=400_000, directed=False, seed=5)
+    directed = _big_graph(n=131_072, m=400_000, seed=6)
+    for n_threads in (1, 2):
+        ev = eigenvector(und, tol=1e-9, max_iter=1000, n_threads=n_threads)
+        h = hits(directed, tol=1e-9, n_threads=n_threads)
+        if n_threads == 1:
+            first = (ev, h)
+    assert first[0].equals(ev) and first[1].equals(h)
+    assert ev.attrs["iterations"] < 200 and h.attrs["iterations"] < 200
+
+
 def test_results_are_bit_identical_across_rayon_num_threads():
     code = textwrap.dedent(
         """
