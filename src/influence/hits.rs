@@ -145,7 +145,6 @@ pub fn hits(g: &Graph, cfg: &HitsConfig, ctl: &Control) -> CoreResult<Hits> {
     h.iter_mut().for_each(|x| *x = (*x * sign).max(0.0));
     // One more product, as networkx's h = A a: nodes without out-edges (hubs) or in-edges
     // (authorities) get exactly 0 rather than the rounding left in a combination of the basis.
-    let mut a = vec![0.0; n];
     incoming.sweep(&h, [&mut a], (), |_, _| (), |_, s| ([s], ()));
     outgoing.sweep(&a, [&mut h], (), |_, _| (), |_, s| ([s], ()));
     for x in [&mut h, &mut a] {

@@ -7,7 +7,7 @@
 //! several similar parts. A Krylov space of dimension `k` converges like the Chebyshev polynomial
 //! of degree `k`, about `sqrt(1 - lambda_2 / lambda_1)` per product instead.
 
-use super::pull::{add_scaled, dot, l2_norm, project_out, scale};
+use super::pull::{add_scaled, l2_norm, project_out, scale};
 use crate::error::{CoreError, CoreResult};
 
 /// Dimension of the Krylov bases. ARPACK uses 20 for one eigenvector; 12 re-orthogonalises
@@ -66,14 +66,14 @@ pub(crate) fn leading_eigenpair(
             let mut w = vec![0.0; n];
             product(&basis[j], &mut w)?;
             products += 1;
-            alpha.push(dot(&basis[j], &w));
             // Classical Gram-Schmidt against the whole basis: the three-term recurrence alone
             // loses orthogonality as soon as a Ritz value converges. A second pass only when
             // the first cancelled more than a factor sqrt 2 of the norm ("twice is enough",
             // Daniel, Gragg, Kaufman & Stewart 1976): otherwise the first is already exact to
-            // rounding, and each pass costs as much as a product on a sparse graph.
+            // rounding, and each pass costs as much as a product on a sparse graph. The first
+            // pass's coefficient on the newest vector is the diagonal entry `v_j . M v_j`.
             let before = l2_norm(&w);
-            project_out(&basis, &mut w);
+            alpha.push(project_out(&basis, &mut w)[j]);
             let mut b = l2_norm(&w);
             if b < before * std::f64::consts::FRAC_1_SQRT_2 {
                 project_out(&basis, &mut w);

@@ -444,9 +444,10 @@ pub(crate) fn add_scaled(y: &mut [f64], factor: f64, x: &[f64]) {
 }
 
 /// One pass of classical Gram-Schmidt: `w -= sum_i (v_i . w) v_i` over the rows `v_i` of
-/// `basis`. All the dot products share one pass over `w` (then one pass to subtract), each
-/// summed over fixed chunks folded in order, so the result does not depend on the thread count.
-pub(crate) fn project_out(basis: &[Vec<f64>], w: &mut [f64]) {
+/// `basis`; returns the coefficients `v_i . w` (bit for bit what [`dot`] gives). All the dot
+/// products share one pass over `w` (then one pass to subtract), each summed over fixed chunks
+/// folded in order, so the result does not depend on the thread count.
+pub(crate) fn project_out(basis: &[Vec<f64>], w: &mut [f64]) -> Vec<f64> {
     let n = w.len();
     let chunk_dots = |c: usize| {
         let r = c * REDUCE_CHUNK..((c + 1) * REDUCE_CHUNK).min(n);
@@ -480,6 +481,7 @@ pub(crate) fn project_out(basis: &[Vec<f64>], w: &mut [f64]) {
             .enumerate()
             .for_each(subtract);
     }
+    coef
 }
 
 /// Multiplies every entry by `factor`.
@@ -594,5 +596,35 @@ mod tests {
             .map(|c| lane_dot(c, c))
             .fold(0.0, |s, p| s + p);
         assert_eq!(on(4), seq.to_bits());
+    }
+
+    #[test]
+    fn projection_removes_the_basis_and_returns_the_dot_products() {
+        // Projecting e_0 and (0, 1, 1) / sqrt 2 out of (1, 1, 0) leaves (0, 1, -1) / 2.
+        let h = 0.5f64.sqrt();
+        let mut w = vec![1.0, 1.0, 0.0];
+        let coef = project_out(&[vec![1.0, 0.0, 0.0], vec![0.0, h, h]], &mut w);
+        assert_eq!(coef, vec![1.0, h]);
+        assert!(w[0].abs() < 1e-16 && (w[1] - 0.5).abs() < 1e-15 && (w[2] + 0.5).abs() < 1e-15);
+        // Long enough to run on the pool: the same bits on any number of threads, and each
+        // coefficient is bit for bit the dot product.
+        let long: Vec<f64> = (0..100_000).map(|i| 1.0 / (1.0 + f64::from(i))).collect();
+        let basis = vec![
+            long.iter().map(|x| x.sqrt()).collect::<Vec<f64>>(),
+            long.clone(),
+        ];
+        let run = |t| {
+            with_threads(Some(t), || {
+                let mut w: Vec<f64> = long.iter().rev().copied().collect();
+                let coef = project_out(&basis, &mut w);
+                Ok((coef, w))
+            })
+            .unwrap()
+        };
+        let (one, four) = (run(1), run(4));
+        let bits = |x: &[f64]| x.iter().map(|v| v.to_bits()).collect::<Vec<u64>>();
+        assert_eq!((bits(&one.0), bits(&one.1)), (bits(&four.0), bits(&four.1)));
+        let w0: Vec<f64> = long.iter().rev().copied().collect();
+        assert_eq!(one.0[0].to_bits(), dot(&basis[0], &w0).to_bits());
     }
 }
