@@ -187,9 +187,10 @@ def sampled_betweenness(
     normalized: bool = True,
     endpoints: bool = False,
     seed: int = 0,
+    exact_if_cheaper: bool = True,
     n_threads: int | None = None,
     progress: Callable[[int, int], object] | None = None,
-) -> tuple[_F64, int, int]: ...
+) -> tuple[_F64, int, int, bool]: ...
 def harmonic(
     g: CsrGraph,
     *,

@@ -49,6 +49,7 @@ def betweenness(
     epsilon: float | None = None,
     delta: float = 0.1,
     seed: int | None = 0,
+    exact_if_cheaper: bool = True,
     n_threads: int | None = None,
     progress: Progress | None = None,
 ) -> pd.Series:
@@ -83,6 +84,10 @@ def betweenness(
     seed : int or None, default 0
         Seed of the sampling; ``None`` draws one (reported in ``result.attrs["seed"]``). The
         result depends on the seed only, never on the number of threads.
+    exact_if_cheaper : bool, default True
+        With ``epsilon``: return the exact values instead when Brandes' algorithm would scan
+        fewer arcs than the samples (small graphs, or a small ``epsilon``); see Notes.
+        ``False`` always samples.
     n_threads : int, optional
         Threads to use; default all (or ``RAYON_NUM_THREADS``).
     progress : callable, optional
@@ -93,8 +98,9 @@ def betweenness(
     -------
     pandas.Series
         Named ``"betweenness"``, indexed by customer. With ``epsilon``, ``attrs`` holds
-        ``epsilon``, ``delta``, ``seed``, ``samples`` (the number of sampled pairs) and
-        ``vertex_diameter_bound``.
+        ``epsilon``, ``delta``, ``seed``, ``samples`` (the sample size :math:`r` the guarantee
+        requires), ``vertex_diameter_bound`` and ``exact`` (whether the exact values were
+        computed instead of drawing the samples).
 
     Raises
     ------
@@ -145,6 +151,14 @@ def betweenness(
     :math:`\\varepsilon\\, n/(n-2)` (by :math:`\\varepsilon` with endpoints). Sample :math:`i`
     uses its own random stream of ``seed``.
 
+    The first 128 samples measure the mean number of arcs :math:`a` one search scans. When
+    the exact computation would cost less, :math:`0.4\\, n m < r a` with :math:`m` arcs (an
+    arc of Brandes' ordered sweeps measured about 0.4 times the cost of an arc of a sample's
+    search), and ``exact_if_cheaper`` is set, the exact values are returned: their error is
+    0, so the guarantee holds with certainty. On the 34-customer karate club,
+    ``epsilon=0.01`` asks for 26,513 samples against 34 sources. The decision depends on the
+    seed and the graph only, not on timing or threads.
+
     References
     ----------
     .. [1] U. Brandes, "A faster algorithm for betweenness centrality", Journal of
@@ -168,10 +182,11 @@ def betweenness(
     d    0.0
     Name: betweenness, dtype: float64
     >>> est = betweenness(g, normalized=False, epsilon=0.05, seed=1)
-    >>> est.attrs["samples"], est.attrs["vertex_diameter_bound"]
-    (661, 3)
-    >>> bool(abs(est["b"] - 2.0) <= 0.05 * 4 * 3 / 2)
-    True
+    >>> est.attrs["samples"], est.attrs["vertex_diameter_bound"], est.attrs["exact"]
+    (661, 3, True)
+    >>> drawn = betweenness(g, normalized=False, epsilon=0.05, seed=1, exact_if_cheaper=False)
+    >>> drawn.attrs["exact"], bool(abs(drawn["b"] - 2.0) <= 0.05 * 4 * 3 / 2)
+    (False, True)
     """
     _check_run_options(n_threads, progress)
     how = g._weight_name(weight)
@@ -190,7 +205,7 @@ def betweenness(
     eps = _open_unit("epsilon", epsilon)
     dlt = _open_unit("delta", delta)
     used_seed = _seed(seed)
-    scores, samples, vd = _core.sampled_betweenness(
+    scores, samples, vd, exact = _core.sampled_betweenness(
         g._csr,
         epsilon=eps,
         delta=dlt,
@@ -198,12 +213,18 @@ def betweenness(
         normalized=normalized,
         endpoints=endpoints,
         seed=used_seed,
+        exact_if_cheaper=_check_flag("exact_if_cheaper", exact_if_cheaper),
         n_threads=n_threads,
         progress=progress,
     )
     out = pd.Series(scores, index=g.nodes, name="betweenness")
     out.attrs.update(
-        epsilon=eps, delta=dlt, seed=used_seed, samples=samples, vertex_diameter_bound=vd
+        epsilon=eps,
+        delta=dlt,
+        seed=used_seed,
+        samples=samples,
+        vertex_diameter_bound=vd,
+        exact=exact,
     )
     return out
 

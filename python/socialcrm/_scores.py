@@ -23,7 +23,7 @@ SCORE_COLUMNS = {
     "hub": "HITS hub score: reaches out to the customers others seek",
     "authority": "HITS authority score: sought out by the customers who reach out most",
     "core_number": "k-core number: depth in the engaged core of the network",
-    "betweenness": "share of shortest paths through the customer (sampled, normalized)",
+    "betweenness": "share of shortest paths through the customer (sampled, or exact when cheaper)",
     "constraint": "Burt's constraint: low for brokers between otherwise separate contacts",
     "effective_size": "Burt's effective size: non-redundant contacts",
     "efficiency": "effective size per contact",
@@ -46,7 +46,8 @@ def scores(
 
     One call for the scorecard: degree and strength, PageRank, HITS hub and authority, core
     number, Burt's structural holes, and betweenness sampled with an :math:`(\\varepsilon,
-    \\delta)` guarantee. Katz and eigenvector centrality are left out (they may not converge on a
+    \\delta)` guarantee (computed exactly instead where that is cheaper, e.g. on a few hundred
+    customers). Katz and eigenvector centrality are left out (they may not converge on a
     directed customer graph), as are exact betweenness and harmonic closeness (quadratic time);
     call them directly when wanted.
 

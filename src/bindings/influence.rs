@@ -278,10 +278,11 @@ pub fn betweenness<'py>(
     Ok(b.into_pyarray(py))
 }
 
-/// Sampled betweenness (Riondato-Kornaropoulos): scores, samples, vertex-diameter bound.
+/// Sampled betweenness (Riondato-Kornaropoulos): scores, sample size, vertex-diameter bound,
+/// and whether the exact values were computed instead (cheaper than the samples).
 #[pyfunction]
 #[pyo3(signature = (g, *, epsilon, delta=0.1, weight="none", normalized=true, endpoints=false,
-    seed=0, n_threads=None, progress=None))]
+    seed=0, exact_if_cheaper=true, n_threads=None, progress=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn sampled_betweenness<'py>(
     py: Python<'py>,
@@ -292,9 +293,10 @@ pub fn sampled_betweenness<'py>(
     normalized: bool,
     endpoints: bool,
     seed: u64,
+    exact_if_cheaper: bool,
     n_threads: Option<usize>,
     progress: Option<Bound<'py, PyAny>>,
-) -> PyResult<(Bound<'py, PyArray1<f64>>, u64, u64)> {
+) -> PyResult<(Bound<'py, PyArray1<f64>>, u64, u64, bool)> {
     let cfg = influence::SampledConfig {
         epsilon,
         delta,
@@ -302,15 +304,30 @@ pub fn sampled_betweenness<'py>(
         weight: edge_weight(weight)?,
         normalized,
         endpoints,
+        exact_if_cheaper,
     };
     let inner = &g.get().inner;
-    let est = run_detached(py, n_threads, progress, |ctl| {
-        influence::sampled_betweenness(inner, &cfg, ctl)
-    })?;
+    // Bound on the searches (a few sweeps for the diameter bound, one per sample at most):
+    // with the exact fallback, the pilot plus the cheaper of the two methods.
+    let n = inner.n_nodes();
+    let searches = if exact_if_cheaper {
+        n.saturating_add(influence::PILOT_SAMPLES)
+    } else {
+        usize::try_from(influence::sample_size(epsilon, delta, n as u64, endpoints))
+            .unwrap_or(usize::MAX)
+    };
+    let est = run_sized(
+        py,
+        sweeps(inner, searches.saturating_add(4)),
+        n_threads,
+        progress,
+        |ctl| influence::sampled_betweenness(inner, &cfg, ctl),
+    )?;
     Ok((
         est.scores.into_pyarray(py),
         est.samples,
         est.vertex_diameter,
+        est.exact,
     ))
 }
 

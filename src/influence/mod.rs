@@ -31,7 +31,8 @@ pub mod shortest_paths;
 pub use betweenness::{BetweennessConfig, betweenness, rescale as rescale_betweenness};
 pub use harmonic::{HarmonicConfig, harmonic};
 pub use sampled_betweenness::{
-    SAMPLE_CONSTANT, SampledBetweenness, SampledConfig, sample_size, sampled_betweenness,
+    PILOT_SAMPLES, SAMPLE_CONSTANT, SampledBetweenness, SampledConfig, sample_size,
+    sampled_betweenness,
 };
 
 // -- diffusion: spread (IC, LT), maximize (IMM) --

@@ -297,7 +297,15 @@ def test_harmonic_beyond_one_word_of_sources():
 # ----------------------------------------------------------------------------- sampled
 def sampled_error(case: Case, weight: bool, epsilon: float, seed: int) -> tuple[float, pd.Series]:
     exact = betweenness(case.g, weight=weight, normalized=False).to_numpy()
-    est = betweenness(case.g, weight=weight, normalized=False, epsilon=epsilon, seed=seed)
+    est = betweenness(
+        case.g,
+        weight=weight,
+        normalized=False,
+        epsilon=epsilon,
+        seed=seed,
+        exact_if_cheaper=False,
+    )
+    assert est.attrs["exact"] is False
     diff = rk_scale(est.to_numpy() - exact, case.n, case.directed)
     return float(np.abs(diff).max()), est
 
@@ -376,7 +384,7 @@ def test_sampled_paths_are_uniform_among_ties():
     pairs = [(0, 1), (0, 2), (0, 3), (1, 4), (2, 4), (3, 5), (4, 6), (5, 6)]
     case = Case(7, pairs, np.ones(len(pairs)), True)
     exact = rk_scale(betweenness(case.g, normalized=False).to_numpy(), 7, True)
-    est = betweenness(case.g, normalized=False, epsilon=0.005, seed=2)
+    est = betweenness(case.g, normalized=False, epsilon=0.005, seed=2, exact_if_cheaper=False)
     assert np.abs(rk_scale(est.to_numpy(), 7, True) - exact).max() <= 0.005
 
 
@@ -389,7 +397,12 @@ def test_sampled_scale_matches_exact_for_every_option():
         for endpoints in (True, False):
             exact = betweenness(case.g, normalized=normalized, endpoints=endpoints)
             est = betweenness(
-                case.g, normalized=normalized, endpoints=endpoints, epsilon=0.01, seed=4
+                case.g,
+                normalized=normalized,
+                endpoints=endpoints,
+                epsilon=0.01,
+                seed=4,
+                exact_if_cheaper=False,
             )
             n = case.n
             # epsilon on the n (n - 1) scale, converted to the output scale.
@@ -402,9 +415,34 @@ def test_sampled_scale_matches_exact_for_every_option():
 
 def test_seed_none_draws_and_reports_a_seed():
     case = grid_case()
-    est = betweenness(case.g, epsilon=0.1, seed=None)
-    again = betweenness(case.g, epsilon=0.1, seed=est.attrs["seed"])
+    est = betweenness(case.g, epsilon=0.1, seed=None, exact_if_cheaper=False)
+    again = betweenness(case.g, epsilon=0.1, seed=est.attrs["seed"], exact_if_cheaper=False)
     assert est.equals(again)
+
+
+@pytest.mark.parametrize("weight", [False, True])
+def test_sampling_gives_way_to_the_exact_values_when_they_cost_less(weight):
+    # The karate club: epsilon = 0.01 asks for 26,513 samples, Brandes for 34 sources.
+    club = nx.karate_club_graph()
+    pairs = sorted(club.edges())
+    case = Case(34, pairs, np.array([club.edges[e]["weight"] for e in pairs], float), False)
+    exact = betweenness(case.g, weight=weight)
+    est = betweenness(case.g, weight=weight, epsilon=0.01, seed=5)
+    assert est.attrs["exact"] is True
+    assert est.attrs["samples"] > 20_000
+    assert est.equals(exact)
+    drawn = betweenness(case.g, weight=weight, epsilon=0.01, seed=5, exact_if_cheaper=False)
+    assert drawn.attrs["exact"] is False and not drawn.equals(exact)
+    assert np.abs(drawn - exact).max() <= 0.01 * case.n / (case.n - 2)
+    # A sparse graph of 3,000 customers: a bidirectional search scans far fewer arcs than
+    # 3,000 full ones, so the samples are drawn, the same ones as when forced.
+    big = big_case(3000, seed=4, directed=False).g
+    auto = betweenness(big, weight=weight, epsilon=0.02, seed=5)
+    assert auto.attrs["exact"] is False
+    forced = betweenness(big, weight=weight, epsilon=0.02, seed=5, exact_if_cheaper=False)
+    assert auto.equals(forced)
+    with pytest.raises(InputTypeError, match="exact_if_cheaper"):
+        betweenness(case.g, epsilon=0.1, exact_if_cheaper="yes")
 
 
 # ----------------------------------------------------------------------------- determinism
