@@ -179,7 +179,8 @@ def test_katz_matches_networkx(seed, directed, weighted):
     wk = "weight" if weighted else None
     lam = spectral_radius(G, weighted)
     ours = katz(g, weight=weighted, tol=1e-13, max_iter=20_000)
-    # The default alpha is 0.85 / lambda_max, lambda_max estimated by power iteration.
+    # The default alpha is 0.85 / lambda_max, lambda_max estimated by Lanczos (undirected) or
+    # power iteration (directed).
     assert ours.attrs["alpha"] == pytest.approx(0.85 / lam, rel=1e-9)
     assert ours.attrs["lambda_max"] == pytest.approx(lam, rel=1e-9)
     theirs = nx.katz_centrality(G, alpha=ours.attrs["alpha"], weight=wk, tol=1e-13, max_iter=20_000)
@@ -190,6 +191,27 @@ def test_katz_matches_networkx(seed, directed, weighted):
         G, alpha=alpha, beta=2.0, weight=wk, normalized=False, tol=1e-13, max_iter=1000
     )
     assert_close(ours, theirs)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_katz_default_lambda_max_on_two_similar_communities_matches_eigvalsh(weighted):
+    # Two random blocks of 40 customers, one edge between them: the two leading eigenvalues
+    # nearly coincide, where a power iteration would need thousands of steps.
+    rng = np.random.default_rng(17 + weighted)
+    block = np.triu(rng.random((40, 40)) < 0.3, 1).astype(float)
+    block *= rng.uniform(0.5, 3.0, block.shape) if weighted else 1.0
+    a = np.zeros((80, 80))
+    a[:40, :40] = a[40:, 40:] = block
+    a[40 + np.argwhere(block)[0][0], 40 + np.argwhere(block)[0][1]] = 0.0  # not quite twins
+    a[3, 50] = 1.0
+    src, dst = np.nonzero(a)
+    df = pd.DataFrame({"source": src, "target": dst, "weight": a[src, dst]})
+    g = Graph.from_pandas(df, directed=False, nodes=np.arange(80), weight="weight")
+    full = a + a.T
+    lam = np.linalg.eigvalsh(full)
+    assert lam[-1] - lam[-2] < 0.01 * lam[-1]
+    got = katz(g, weight=weighted).attrs["lambda_max"]
+    assert got == pytest.approx(lam[-1], rel=1e-12)
 
 
 def test_katz_rejects_alpha_beyond_one_over_lambda_max():
