@@ -53,9 +53,13 @@ def degree(g: Graph) -> pd.DataFrame:
     b          1           1          1.0           1.0
     c          2           0          2.0           0.0
     """
+    return frame(g.nodes, _COLUMNS, _degree_arrays(g))
+
+
+def _degree_arrays(g: Graph) -> list[np.ndarray]:
+    """The columns of :func:`degree`, in order, as arrays."""
     in_deg, out_deg, in_str, out_str = _core.degree(g._csr)
-    ints = [in_deg.astype(np.int64), out_deg.astype(np.int64)]
-    return frame(g.nodes, _COLUMNS, [*ints, in_str, out_str])
+    return [in_deg.astype(np.int64), out_deg.astype(np.int64), in_str, out_str]
 
 
 _COLUMNS = ("in_degree", "out_degree", "in_strength", "out_strength")

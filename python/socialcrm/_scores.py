@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 
-from ._brokerage import kcore, structural_holes
+from ._brokerage import _structural_holes, kcore
 from ._centrality import hits, pagerank
-from ._degree import degree
+from ._degree import _COLUMNS as _DEGREE_COLUMNS
+from ._degree import _degree_arrays
 from ._frames import frame
 from ._paths import betweenness
 from .graph import Graph
@@ -89,28 +91,37 @@ def scores(
     >>> len(s) == g.n_nodes
     True
     """
-    steps: list[Callable[[], pd.DataFrame | pd.Series]] = [
-        lambda: degree(g),
-        lambda: pagerank(g, damping=damping, weight=weight, n_threads=n_threads),
-        lambda: hits(g, weight=weight, n_threads=n_threads),
-        lambda: kcore(g, n_threads=n_threads).rename("core_number"),
-        lambda: betweenness(g, epsilon=epsilon, delta=delta, seed=seed, n_threads=n_threads).rename(
-            "betweenness"
-        ),
-        lambda: structural_holes(g, weight=weight, n_threads=n_threads).drop(columns="n_contacts"),
+
+    def holes() -> dict[str, np.ndarray]:
+        c, e, h, f, _ = _structural_holes(g, weight, n_threads, None)
+        return {"constraint": c, "effective_size": e, "efficiency": f, "hierarchy": h}
+
+    def hubs() -> dict[str, np.ndarray]:
+        ha = hits(g, weight=weight, n_threads=n_threads)
+        return {"hub": ha["hub"].to_numpy(), "authority": ha["authority"].to_numpy()}
+
+    # Each step gives plain arrays: on a small graph, taking columns out of pandas results
+    # (dropping one, indexing the others) would cost more than all the measures.
+    steps: list[Callable[[], dict[str, np.ndarray]]] = [
+        lambda: dict(zip(_DEGREE_COLUMNS, _degree_arrays(g), strict=True)),
+        lambda: {
+            "pagerank": pagerank(g, damping=damping, weight=weight, n_threads=n_threads).to_numpy()
+        },
+        hubs,
+        lambda: {"core_number": kcore(g, n_threads=n_threads).to_numpy()},
+        lambda: {
+            "betweenness": betweenness(
+                g, epsilon=epsilon, delta=delta, seed=seed, n_threads=n_threads
+            ).to_numpy()
+        },
+        holes,
     ]
-    parts = []
+    columns: dict[str, np.ndarray] = {}
     for done, step in enumerate(steps):
         if progress is not None:
             progress(done, len(steps))
-        parts.append(step())
+        columns.update(step())
     if progress is not None:
         progress(len(steps), len(steps))
-    columns = {}
-    for part in parts:
-        if isinstance(part, pd.Series):
-            columns[part.name] = part.to_numpy()
-        else:
-            columns.update((c, part[c].to_numpy()) for c in part.columns)
     names = list(SCORE_COLUMNS)
     return frame(g.nodes.copy(), names, [columns[c] for c in names])
