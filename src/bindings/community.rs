@@ -6,7 +6,7 @@ pub use detection::{label_propagation, leiden, louvain};
 /// Leiden, Louvain and label propagation.
 mod detection {
     use crate::bindings::graph::{CsrGraph, edge_weight};
-    use crate::bindings::run::{run_sized, sweeps};
+    use crate::bindings::run::{iterative, run_sized, sweeps};
     use crate::community::{self as core, LeidenConfig, Objective, QualityConfig};
     use numpy::ndarray::Array2;
     use numpy::{IntoPyArray, PyArray1, PyArray2, PyReadonlyArray1};
@@ -147,7 +147,7 @@ mod detection {
             max_iter,
         };
         let inner = &g.get().inner;
-        let c = run_sized(py, sweeps(inner, max_iter), n_threads, progress, |ctl| {
+        let c = run_sized(py, iterative(inner, max_iter), n_threads, progress, |ctl| {
             core::label_propagation(inner, &cfg, ctl)
         })?;
         found(py, c)

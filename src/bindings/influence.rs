@@ -1,7 +1,7 @@
 //! Influence measures.
 
 use super::graph::{CsrGraph, edge_weight};
-use super::run::{run_detached, run_sized, sweeps};
+use super::run::{iterative, run_detached, run_sized, sweeps};
 use crate::influence;
 use crate::influence::diffusion;
 use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
@@ -59,7 +59,7 @@ pub fn pagerank<'py>(
     };
     let p = personalization.as_ref().map(|p| p.as_slice()).transpose()?;
     let inner = &g.get().inner;
-    let r = run_sized(py, sweeps(inner, max_iter), n_threads, progress, |ctl| {
+    let r = run_sized(py, iterative(inner, max_iter), n_threads, progress, |ctl| {
         influence::pagerank(inner, p, &cfg, ctl)
     })?;
     Ok((r.scores.into_pyarray(py), r.iterations, r.residual))
@@ -92,7 +92,7 @@ pub fn katz<'py>(
         weight,
     };
     let inner = &g.get().inner;
-    let r = run_sized(py, sweeps(inner, max_iter), n_threads, progress, |ctl| {
+    let r = run_sized(py, iterative(inner, max_iter), n_threads, progress, |ctl| {
         influence::katz(inner, &cfg, ctl)
     })?;
     Ok((r.scores.into_pyarray(py), r.iterations, r.residual))
@@ -113,7 +113,7 @@ pub fn spectral_radius<'py>(
 ) -> PyResult<(f64, f64, bool, usize)> {
     let weight = super::graph::edge_weight(weight)?;
     let inner = &g.get().inner;
-    let r = run_sized(py, sweeps(inner, max_iter), n_threads, progress, |ctl| {
+    let r = run_sized(py, iterative(inner, max_iter), n_threads, progress, |ctl| {
         influence::spectral_radius(inner, weight, max_iter, stop_below, ctl)
     })?;
     Ok((r.value, r.upper, r.converged, r.iterations))
@@ -139,7 +139,7 @@ pub fn eigenvector<'py>(
         weight,
     };
     let inner = &g.get().inner;
-    let r = run_sized(py, sweeps(inner, max_iter), n_threads, progress, |ctl| {
+    let r = run_sized(py, iterative(inner, max_iter), n_threads, progress, |ctl| {
         influence::eigenvector(inner, &cfg, ctl)
     })?;
     Ok((r.scores.into_pyarray(py), r.iterations, r.residual))
@@ -174,7 +174,7 @@ pub fn hits<'py>(
     let inner = &g.get().inner;
     let r = run_sized(
         py,
-        sweeps(inner, max_iter.saturating_mul(2)),
+        iterative(inner, max_iter.saturating_mul(2)),
         n_threads,
         progress,
         |ctl| influence::hits(inner, &cfg, ctl),

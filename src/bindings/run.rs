@@ -34,6 +34,22 @@ pub(crate) fn sweeps(g: &Graph, passes: usize) -> usize {
     (g.n_nodes() + g.n_slots()).saturating_mul(passes)
 }
 
+/// Sweeps the iterative measures (PageRank, Katz, eigenvector, HITS) typically need: tens, up
+/// to a few hundred.
+const TYPICAL_SWEEPS: usize = 200;
+
+/// Factor by which the worst case of an inline iterative job may exceed [`INLINE_WORK`].
+const INLINE_WORST_FACTOR: usize = 16;
+
+/// Size hint of an iterative job allowed `max_iter` sweeps: a typical run's, unless the worst
+/// case (every sweep used) would hold the calling thread more than [`INLINE_WORST_FACTOR`]
+/// times [`INLINE_WORK`] (tens of milliseconds). `max_iter` itself is a loose bound that users
+/// raise to be safe (10,000 is common), and sizing by it alone sent jobs of a few dozen
+/// customers to a worker thread, whose start cost more than the job.
+pub(crate) fn iterative(g: &Graph, max_iter: usize) -> usize {
+    sweeps(g, max_iter.min(TYPICAL_SWEEPS)).max(sweeps(g, max_iter) / INLINE_WORST_FACTOR)
+}
+
 /// [`run_sized`] for a job of unknown size: always on a worker thread.
 pub(crate) fn run_detached<T: Send>(
     py: Python<'_>,
