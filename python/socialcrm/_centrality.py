@@ -287,6 +287,10 @@ def katz(
     :math:`\\max_v (A^T x)_v / x_v \\ge \\lambda_{max}` accepts a small explicit ``alpha``
     early. On an undirected graph every edge counts both ways.
 
+    Weights are used at their own scale unless the largest lies beyond :math:`2^{\\pm 128}`
+    (about 3e38 and 3e-39); they are then multiplied exactly by a power of two that brings it
+    near 1, since products would overflow or lose every digit; the estimate is scaled back.
+
     References
     ----------
     .. [1] L. Katz, "A new status index derived from sociometric analysis", Psychometrika 18,
@@ -412,6 +416,10 @@ def eigenvector(
     would make by ``n * tol``. On an undirected graph every edge counts both ways; a graph
     without edges gives :math:`1/\\sqrt{n}` to everyone.
 
+    Weights are used at their own scale unless the largest lies beyond :math:`2^{\\pm 128}`
+    (about 3e38 and 3e-39); they are then multiplied exactly by a power of two that brings it
+    near 1, since products would overflow or lose every digit; the scores do not depend on it.
+
     **Directed graphs that are not strongly connected**: the Perron vector is then zero for
     every customer who cannot be reached from the dominant strongly connected component(s);
     customers who only point at others (sources) get (close to) 0, and after a finite number of
@@ -516,6 +524,10 @@ def hits(
     equally strong disconnected groups, or an undirected bipartite graph) the scores are not
     unique: the result is the projection of the uniform start on the leading singular space,
     as power iteration would give.
+
+    Weights are used at their own scale unless the largest lies beyond :math:`2^{\\pm 128}`
+    (about 3e38 and 3e-39); they are then multiplied exactly by a power of two that brings it
+    near 1, since products would overflow or lose every digit; the scores do not depend on it.
 
     **Which is which in a Q&A community.** :meth:`Graph.from_posts` draws each answer as an
     edge answerer -> asker. There the **hub** score marks the *experts*: customers who answer

@@ -106,7 +106,8 @@ pub fn eigenvector(g: &Graph, cfg: &EigenvectorConfig, ctl: &Control) -> CoreRes
             residual: 0.0,
         });
     }
-    let rows = Rows::incoming(g, cfg.weight)?;
+    // Scores do not depend on the weights' scale; extreme scales would overflow or underflow.
+    let (rows, _) = Rows::incoming(g, cfg.weight)?.safely_scaled();
     if !g.is_directed() {
         return symmetric(&rows, n, cfg, ctl);
     }

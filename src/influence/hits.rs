@@ -111,8 +111,10 @@ pub fn hits(g: &Graph, cfg: &HitsConfig, ctl: &Control) -> CoreResult<Hits> {
             residual: 0.0,
         });
     }
-    let incoming = Rows::incoming(g, cfg.weight)?;
-    let outgoing = Rows::outgoing(g, cfg.weight)?;
+    // Scores do not depend on the weights' scale; extreme scales would overflow or underflow.
+    // Both directions hold the same weights, so they get the same factor.
+    let (incoming, _) = Rows::incoming(g, cfg.weight)?.safely_scaled();
+    let (outgoing, _) = Rows::outgoing(g, cfg.weight)?.safely_scaled();
     let mut a = vec![0.0; n];
     let product = |h: &[f64], out: &mut [f64]| {
         ctl.checkpoint()?;

@@ -2,7 +2,7 @@
 
 use super::lanczos::{KRYLOV_DIM, leading_eigenpair};
 use super::pagerank::check_tol;
-use super::pull::{Rows, l2_norm, scale};
+use super::pull::{Rows, l2_norm, scale, times_pow2};
 use crate::control::Control;
 use crate::error::{CoreError, CoreResult};
 use crate::graph::{EdgeWeight, Graph};
@@ -239,11 +239,30 @@ pub fn spectral_radius(
             iterations: 0,
         });
     }
+    // Eigenvalues scale with the weights: run on safely scaled ones, then scale back.
+    let (rows, shift) = rows.safely_scaled();
+    let stop_below = stop_below.map(|s| times_pow2(s, -shift));
+    let r = if g.is_directed() || stop_below.is_some() {
+        power_radius(&rows, !g.is_directed(), max_iter, stop_below, ctl)?
+    } else {
+        symmetric_radius(&rows, max_iter, ctl)?
+    };
+    Ok(SpectralRadius {
+        value: times_pow2(r.value, shift),
+        upper: times_pow2(r.upper, shift),
+        ..r
+    })
+}
+
+/// The power iteration of [`spectral_radius`] on `A^T + I`.
+fn power_radius(
+    rows: &Rows<'_>,
+    symmetric: bool,
+    max_iter: usize,
+    stop_below: Option<f64>,
+    ctl: &Control,
+) -> CoreResult<SpectralRadius> {
     let n = rows.n();
-    let symmetric = !g.is_directed();
-    if symmetric && stop_below.is_none() {
-        return symmetric_radius(&rows, max_iter, ctl);
-    }
     let mut x = vec![1.0 / n as f64; n];
     let mut next = vec![0.0; n];
     let mut estimate = f64::NAN;

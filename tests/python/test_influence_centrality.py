@@ -214,6 +214,34 @@ def test_katz_default_lambda_max_on_two_similar_communities_matches_eigvalsh(wei
     assert got == pytest.approx(lam[-1], rel=1e-12)
 
 
+@pytest.mark.parametrize("scale", [1e300, 1e-300])
+@pytest.mark.parametrize("directed", [False, True])
+def test_spectral_measures_ignore_extreme_weight_scales(scale, directed):
+    # Products and squared norms would overflow near 1e300 and lose every digit near 1e-300;
+    # eigenvectors do not depend on the scale, and lambda_max scales with it.
+    rng = np.random.default_rng(31 + directed)
+    n = 40
+    src = np.concatenate([np.arange(n), rng.integers(0, n, 80)])
+    dst = np.concatenate([(np.arange(n) + 1) % n, rng.integers(0, n, 80)])
+    keep = src != dst
+    src, dst = src[keep], dst[keep]
+    w = rng.uniform(0.5, 2.0, len(src))
+
+    def build(weights):
+        df = pd.DataFrame({"source": src, "target": dst, "weight": weights})
+        return Graph.from_pandas(df, directed=directed, weight="weight")
+
+    plain, extreme = build(w), build(w * scale)
+    for measure in (eigenvector, hits):
+        kw = {"tol": 1e-12, "max_iter": 10_000}
+        want, got = measure(plain, **kw), measure(extreme, **kw)
+        assert np.isfinite(got.to_numpy()).all()
+        np.testing.assert_allclose(got.to_numpy(), want.to_numpy(), atol=1e-9)
+    want, got = katz(plain, tol=1e-12), katz(extreme, tol=1e-12)
+    assert got.attrs["lambda_max"] == pytest.approx(want.attrs["lambda_max"] * scale, rel=1e-9)
+    np.testing.assert_allclose(got.to_numpy(), want.to_numpy(), atol=1e-9)
+
+
 def test_katz_rejects_alpha_beyond_one_over_lambda_max():
     g = make_graph(3, directed=True, weighted=True)
     lam = spectral_radius(to_nx(g), True)
