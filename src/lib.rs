@@ -13,6 +13,7 @@ pub mod influence;
 pub mod parallel;
 mod prefetch;
 pub mod rng;
+mod scale;
 pub mod value;
 
 #[cfg(feature = "python")]

@@ -136,6 +136,11 @@ def leiden(
     (ordered pairs :math:`n_c (n_c - 1)` on a directed graph); :math:`\\gamma` is then a
     density threshold: communities are denser than :math:`\\gamma` inside.
 
+    Modularity does not depend on the scale of the weights; when the largest lies beyond
+    :math:`2^{\\pm 128}` (about 3e38 and 3e-39) they are multiplied exactly by a power of two
+    that brings it near 1, since the squared sums would overflow or underflow. CPM weights are
+    used as given (:math:`\\gamma` is in their units).
+
     References
     ----------
     .. [1] V. A. Traag, L. Waltman and N. J. van Eck, "From Louvain to Leiden: guaranteeing

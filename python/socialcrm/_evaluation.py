@@ -92,7 +92,9 @@ def modularity(
 
     .. math:: Q = \\sum_c \\Big[\\frac{e_c}{m} - \\gamma \\frac{K_c^{out} K_c^{in}}{m^2}\\Big].
 
-    These equal networkx's ``community.modularity``.
+    These equal networkx's ``community.modularity``. Weights whose largest lies beyond
+    :math:`2^{\\pm 128}` are first multiplied exactly by a power of two that brings it near 1
+    (the value does not change; the squared sums would overflow or underflow).
 
     References
     ----------

@@ -8,6 +8,7 @@ use crate::error::CoreResult;
 use crate::graph::{EdgeWeight, Graph};
 use crate::parallel::{WORK_CHUNKS, balanced_bounds};
 use crate::prefetch::prefetch_at;
+use crate::scale::{scaled, weight_shift};
 use rayon::prelude::*;
 
 /// Symmetric weighted adjacency with per-node null-model weights.
@@ -217,6 +218,14 @@ pub(crate) fn from_graph(
     ctl: &Control,
 ) -> CoreResult<WorkGraph> {
     let w = g.edge_weights(weight)?;
+    // Modularity does not depend on the weights' scale but squares their sums: extreme scales
+    // are brought near 1 by an exact power of two. CPM compares weights with the resolution,
+    // so its weights stay as given.
+    let rescaled = match (objective, w) {
+        (Objective::Modularity, Some(w)) => scaled(w, weight_shift(w)),
+        _ => None,
+    };
+    let w = rescaled.as_deref().or(w);
     let wt = |slot: usize| w.map_or(1.0, |w| w[slot]);
     let lens: Vec<usize> = (0..g.n_nodes())
         .into_par_iter()

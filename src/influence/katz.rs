@@ -2,10 +2,11 @@
 
 use super::lanczos::{KRYLOV_DIM, leading_eigenpair};
 use super::pagerank::check_tol;
-use super::pull::{Rows, l2_norm, scale, times_pow2};
+use super::pull::{Rows, l2_norm, scale};
 use crate::control::Control;
 use crate::error::{CoreError, CoreResult};
 use crate::graph::{EdgeWeight, Graph};
+use crate::scale::times_pow2;
 
 /// Options of [`katz`].
 #[derive(Debug, Clone, Copy, PartialEq)]

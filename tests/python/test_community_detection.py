@@ -370,6 +370,33 @@ def test_leiden_until_stable_stops_at_a_fixed_point():
     assert p.attrs["iterations"] <= 10
 
 
+@pytest.mark.parametrize("directed", [False, True])
+def test_modularity_results_ignore_extreme_weight_scales(directed):
+    # Modularity squares weight sums: near 1e300 they would overflow, near 1e-300 underflow.
+    rng = np.random.default_rng(3)
+    src, dst = rng.integers(0, 60, 300), rng.integers(0, 60, 300)
+    keep = src != dst
+    src, dst = src[keep], dst[keep]
+    w = rng.uniform(0.5, 2.0, len(src))
+
+    def build(scale):
+        df = pd.DataFrame({"source": src, "target": dst, "weight": w * scale})
+        return Graph.from_pandas(df, directed=directed, weight="weight")
+
+    plain = build(1.0)
+    want = leiden(plain, seed=1)
+    want_louvain = louvain(plain, seed=1)
+    assert want.quality() > 0.25
+    for scale in (1e300, 1e-300):
+        g = build(scale)
+        got = leiden(g, seed=1)
+        assert got.membership.equals(want.membership)
+        assert got.quality() == pytest.approx(want.quality(), rel=1e-12)
+        assert louvain(g, seed=1).membership.equals(want_louvain.membership)
+        q = modularity(g, want.membership)
+        assert q == pytest.approx(modularity(plain, want.membership), rel=1e-12)
+
+
 def test_leiden_handles_edgeless_and_isolated():
     df = pd.DataFrame({"source": ["a"], "target": ["b"]})
     g = Graph.from_pandas(df, directed=False, nodes=["a", "b", "c"])
