@@ -193,7 +193,9 @@ pub const SPECTRAL_RADIUS_TOL: f64 = 1e-13;
 /// the iteration stops when it changes by less than [`SPECTRAL_RADIUS_TOL`] relatively, when
 /// the Collatz-Wielandt bound `max_v (A^T x)_v / x_v` (always `>= lambda_max`) falls below
 /// `stop_below`, or after `max_iter` iterations (then `converged` is false). The Lanczos path
-/// stops at a relative residual of 1e-7 (`upper` is then the Ritz value plus the residual).
+/// stops at a relative residual of 1e-7 (`upper` is then the Ritz value plus the residual); if
+/// it does not converge, the value is NaN. Weights whose largest lies beyond 2^+-128 are first
+/// multiplied by a power of two that brings it near 1 (exactly), and the results scaled back.
 ///
 /// # Arguments
 /// * `g` - the graph.
