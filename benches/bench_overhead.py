@@ -71,6 +71,11 @@ def socialcrm_tasks(g: sc.Graph) -> dict[str, Callable[[], object]]:
         "hits": lambda: influence.hits(g),
         "harmonic": lambda: influence.harmonic(g),
         "betweenness": lambda: influence.betweenness(g),
+        # epsilon 0.01 asks for tens of thousands of samples: exact values are cheaper here.
+        "betweenness_eps": lambda: influence.betweenness(g, epsilon=0.01),
+        "betweenness_eps_sampled": lambda: influence.betweenness(
+            g, epsilon=0.01, exact_if_cheaper=False
+        ),
         "kcore": lambda: influence.kcore(g),
         "constraint": lambda: influence.constraint(g),
         "effective_size": lambda: influence.effective_size(g),
