@@ -81,7 +81,9 @@ pub(crate) fn check_config(cfg: &LeidenConfig) -> CoreResult<()> {
 /// moved above level 0 by the previous one and their neighbours, refines only the communities
 /// its level-0 moves touched or that hold such nodes (the others are kept whole, one aggregate
 /// node each), and at level 1 queues first only the aggregate nodes of the refined communities
-/// and their neighbours. With `n_iterations < 0` the run stops after an iteration that
+/// and their neighbours. Inside a refined community, only the changed nodes (moved at level 0,
+/// or above it by the previous iteration) and their neighbours start alone; the largest
+/// connected piece of the others starts as one sub-community, its core. With `n_iterations < 0` the run stops after an iteration that
 /// moves nothing or gains less than [`CONVERGENCE_TOL`] times the total weight.
 ///
 /// After the first local moving, nodes are renumbered community by community (and back at the
@@ -311,16 +313,22 @@ fn one_iteration(
         // Level 0 of a later iteration: refine only the communities that a move touched or
         // that hold a node moved above level 0 by the previous iteration; the others stay
         // whole (each is connected, being a community of the previous iteration), so an
-        // iteration that moves nothing costs about one pass over the edges.
+        // iteration that moves nothing costs about one pass over the edges. Inside those,
+        // only the changed nodes and their neighbours start alone (`fresh`); the rest of the
+        // community starts as one core (see `refine`).
+        let mut fresh = None;
         let active = match st.dirty {
             Some(_) if !top => {
                 let mut raw = vec![false; cur.len()];
+                let mut changed = vec![false; cur.len()];
                 for (v, (&b, &a)) in before.iter().zip(cur.iter()).enumerate() {
                     if b != a || st.lifted_before[v] {
                         raw[b as usize] = true;
                         raw[a as usize] = true;
+                        changed[v] = true;
                     }
                 }
+                fresh = Some(spread(g, changed));
                 Some(raw)
             }
             _ => None,
@@ -354,7 +362,7 @@ fn one_iteration(
                 theta_unit,
                 seed: master.random(),
             };
-            refine(g, &cur, k, &p, active.as_deref())
+            refine(g, &cur, k, &p, active.as_deref(), fresh.as_deref())
         } else {
             cur.clone()
         };
