@@ -81,9 +81,10 @@ pub(crate) fn check_config(cfg: &LeidenConfig) -> CoreResult<()> {
 /// moved above level 0 by the previous one and their neighbours, refines only the communities
 /// its level-0 moves touched or that hold such nodes (the others are kept whole, one aggregate
 /// node each), and at level 1 queues first only the aggregate nodes of the refined communities
-/// and their neighbours. Inside a refined community, only the changed nodes (moved at level 0,
-/// or above it by the previous iteration) and their neighbours start alone; the largest
-/// connected piece of the others starts as one sub-community, its core. With `n_iterations < 0` the run stops after an iteration that
+/// and their neighbours. Inside a refined community of at least
+/// 512 nodes (`CORE_MIN_NODES`), only the changed nodes (moved at level 0, or above
+/// it by the previous iteration) and their neighbours start alone; the largest connected piece
+/// of the others starts as one sub-community, its core. With `n_iterations < 0` the run stops after an iteration that
 /// moves nothing or gains less than [`CONVERGENCE_TOL`] times the total weight.
 ///
 /// After the first local moving, nodes are renumbered community by community (and back at the
@@ -314,8 +315,8 @@ fn one_iteration(
         // that hold a node moved above level 0 by the previous iteration; the others stay
         // whole (each is connected, being a community of the previous iteration), so an
         // iteration that moves nothing costs about one pass over the edges. Inside those,
-        // only the changed nodes and their neighbours start alone (`fresh`); the rest of the
-        // community starts as one core (see `refine`).
+        // only the changed nodes and their neighbours start alone (`fresh`); the rest of a
+        // large community starts as one core (see `refine`).
         let mut fresh = None;
         let active = match st.dirty {
             Some(_) if !top => {
