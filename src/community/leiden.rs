@@ -81,10 +81,10 @@ pub(crate) fn check_config(cfg: &LeidenConfig) -> CoreResult<()> {
 /// moved above level 0 by the previous one and their neighbours, refines only the communities
 /// its level-0 moves touched or that hold such nodes (the others are kept whole, one aggregate
 /// node each), and at level 1 queues first only the aggregate nodes of the refined communities
-/// and their neighbours. Inside a refined community of at least
-/// 512 nodes (`CORE_MIN_NODES`), only the changed nodes (moved at level 0, or above
-/// it by the previous iteration) and their neighbours start alone; the largest connected piece
-/// of the others starts as one sub-community, its core. With `n_iterations < 0` the run stops after an iteration that
+/// and their neighbours. Inside a refined community of at least 512 nodes (`CORE_MIN_NODES`),
+/// only the changed nodes (moved at level 0, or above it by the previous iteration) and their
+/// neighbours start alone; the largest connected piece of the others starts as one
+/// sub-community, its core. With `n_iterations < 0` the run stops after an iteration that
 /// moves nothing or gains less than [`CONVERGENCE_TOL`] times the total weight.
 ///
 /// After the first local moving, nodes are renumbered community by community (and back at the
