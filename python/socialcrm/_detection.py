@@ -73,9 +73,9 @@ def leiden(
     customers and their neighbours start alone; the largest connected piece of the others
     starts as one sub-community, so
     a late iteration re-examines the region around what moved rather than the whole
-    community (on LFR graphs the same modularity within :math:`10^{-4}` in a third less time
-    at :math:`10^6` nodes; on github, whose iterations keep finding small gains anywhere,
-    about 0.002 below a full re-refinement, in less than half the time).
+    community (on LFR graphs of :math:`10^5` and :math:`10^6` nodes, modularity lower by
+    at most 0.0002 in 20-33% less time; on github, whose iterations keep finding small gains
+    anywhere, 0.0016 lower on average over 32 seeds, in less than half the time).
 
     Parameters
     ----------
