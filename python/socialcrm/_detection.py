@@ -74,7 +74,7 @@ def leiden(
     starts as one sub-community, so
     a late iteration re-examines the region around what moved rather than the whole
     community (on LFR graphs of :math:`10^5` and :math:`10^6` nodes, modularity lower by
-    at most 0.0002 in 20-33% less time; on github, whose iterations keep finding small gains
+    at most 0.0002 in 17-33% less time; on github, whose iterations keep finding small gains
     anywhere, 0.0016 lower on average over 32 seeds, in less than half the time).
 
     Parameters
