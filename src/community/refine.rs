@@ -409,10 +409,9 @@ mod tests {
         assert!(r.iter().all(|&x| x < 6));
     }
 
-    /// Clique {0,1,2,3}, then 3-4 and 4-5, then triangle {5,6,7}; node 4 is fresh.
-    fn clique_path_triangle() -> WorkGraph {
-        let (mut s, mut t) = (vec![], vec![]);
-        for (a, b) in [
+    /// Clique {0,1,2,3}, then 3-4 and 4-5, then the `rest` of the edges, on `n` nodes.
+    fn clique_path_and(rest: impl Iterator<Item = (u32, u32)>, n: usize) -> WorkGraph {
+        let head = [
             (0, 1),
             (0, 2),
             (0, 3),
@@ -421,16 +420,15 @@ mod tests {
             (2, 3),
             (3, 4),
             (4, 5),
-        ] {
-            s.push(a);
-            t.push(b);
-        }
-        for (a, b) in [(5, 6), (6, 7), (5, 7)] {
-            s.push(a);
-            t.push(b);
-        }
-        let g = test_graph(&s, &t, None, 8, false);
+        ];
+        let (s, t): (Vec<u32>, Vec<u32>) = head.into_iter().chain(rest).unzip();
+        let g = test_graph(&s, &t, None, n, false);
         modularity_graph(&g, EdgeWeight::Unit, false)
+    }
+
+    /// The clique and path, then triangle {5,6,7}; node 4 will be fresh.
+    fn clique_path_triangle() -> WorkGraph {
+        clique_path_and([(5, 6), (6, 7), (5, 7)].into_iter(), 8)
     }
 
     #[test]
@@ -469,30 +467,11 @@ mod tests {
         // fresh, so the ring is the core.
         const RING: u32 = CORE_MIN_NODES as u32 + 88;
         let n = 5 + RING as usize;
-        let (mut s, mut t) = (vec![], vec![]);
-        for (a, b) in [
-            (0, 1),
-            (0, 2),
-            (0, 3),
-            (1, 2),
-            (1, 3),
-            (2, 3),
-            (3, 4),
-            (4, 5),
-        ] {
-            s.push(a);
-            t.push(b);
-        }
-        for i in 0..RING {
-            s.push(5 + i);
-            t.push(5 + (i + 1) % RING);
-        }
-        let g = test_graph(&s, &t, None, n, false);
-        let wg = modularity_graph(&g, EdgeWeight::Unit, false);
+        let wg = clique_path_and((0..RING).map(|i| (5 + i, 5 + (i + 1) % RING)), n);
         let comm = vec![0u32; n];
         let mut fresh = vec![false; n];
         fresh[4] = true;
-        let scale = 1.0 / (2.0 * s.len() as f64);
+        let scale = 1.0 / (2.0 * (8 + RING) as f64);
         for seed in 0..10 {
             let p = RefineParams {
                 scale,
