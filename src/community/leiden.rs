@@ -4,7 +4,8 @@
 use super::aggregate::{WorkGraph, aggregate, from_graph, group, permuted};
 use super::moving::{Moves, move_nodes, renumber};
 use super::quality::{
-    Objective, QualityConfig, check_membership, check_resolution, quality_of, scale_and_unit,
+    Objective, QualityConfig, check_membership, check_resolution, quality_from_h, quality_of,
+    scale_and_unit,
 };
 use super::refine::{RefineParams, refine};
 use crate::control::Control;
@@ -190,6 +191,7 @@ pub(crate) fn run(
     let mut dirty: Option<Vec<bool>> = None;
     let mut lifted_before = vec![false; n];
     let tol = CONVERGENCE_TOL * m.abs();
+    let mut last_h = None;
     while has_weight && iterations < limit {
         ctl.checkpoint()?;
         let mut st = IterState {
@@ -203,9 +205,11 @@ pub(crate) fn run(
             } else {
                 Moves::default()
             },
+            h: 0.0,
         };
         let lv = one_iteration(&wg, &mut st, scale, cfg.theta, refined, &mut master, ctl)?;
         let (moves, lifted) = (st.moves, st.lifted);
+        last_h = Some(st.h);
         iterations += 1;
         if levels.is_empty() {
             levels = lv;
@@ -217,7 +221,10 @@ pub(crate) fn run(
         dirty = Some(spread(&wg, lifted));
     }
     let k = comm.iter().map(|&c| c as usize + 1).max().unwrap_or(0);
-    let quality = quality_of(&wg, &comm, k, &cfg.quality, directed);
+    let quality = match last_h {
+        Some(h) => quality_from_h(h, n, m, &cfg.quality, directed),
+        None => quality_of(&wg, &comm, k, &cfg.quality, directed),
+    };
     if let Some(order) = &order {
         for level in levels.iter_mut().chain(std::iter::once(&mut comm)) {
             *level = in_given_order(level, order);
@@ -266,6 +273,9 @@ struct IterState<'a> {
     lifted_before: &'a [bool],
     lifted: Vec<bool>,
     moves: Moves,
+    /// `H = sum_c (E_c - scale A_c B_c)` of the membership found, read off the top level's
+    /// graph (one node per community) instead of another pass over the edges.
+    h: f64,
 }
 
 /// One full iteration from `st.comm` on the original graph; returns the membership after each
@@ -355,6 +365,8 @@ fn one_iteration(
         );
         ctl.advance(1);
         if k == g.n() {
+            // Every node of this level is one community.
+            st.h = (0..k).map(|u| g.self_w[u] - scale * g.a[u] * g.b[u]).sum();
             break;
         }
         let mut sub = if refined {

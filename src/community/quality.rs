@@ -183,19 +183,24 @@ pub(crate) fn quality_of(
 ) -> f64 {
     let m = wg.total_weight();
     let [e, a, b] = community_sums(wg, comm, k);
-    let (scale, unit) = scale_and_unit(cfg, m, directed);
-    if cfg.objective == Objective::Modularity && m <= 0.0 {
-        return f64::NAN;
-    }
+    let (scale, _) = scale_and_unit(cfg, m, directed);
     let mut h = 0.0;
     for c in 0..k {
         h += e[c] - scale * a[c] * b[c];
     }
-    if cfg.objective == Objective::Cpm {
+    quality_from_h(h, wg.n(), m, cfg, directed)
+}
+
+/// The quality from `H = sum_c (E_c - scale A_c B_c)` of a partition of `n` nodes, total weight
+/// `m`: `H / m` for modularity (NaN without edges), `H` plus the diagonal pairs for CPM.
+pub(crate) fn quality_from_h(h: f64, n: usize, m: f64, cfg: &QualityConfig, directed: bool) -> f64 {
+    let (scale, unit) = scale_and_unit(cfg, m, directed);
+    match cfg.objective {
+        Objective::Modularity if m <= 0.0 => f64::NAN,
+        Objective::Modularity => h / unit,
         // Back from n_c^2 to pairs: add gamma n / 2 (gamma n when directed).
-        h += scale * wg.n() as f64;
+        Objective::Cpm => (h + scale * n as f64) / unit,
     }
-    h / unit
 }
 
 /// Per-community weight inside, volume (summed degree in the undirected view, self-loops twice)

@@ -118,7 +118,13 @@ fn refine_some(
         };
         cost.push(cost[c] + work);
     }
-    let win = weights_inside(g, comm, is_active);
+    // Settled nodes of a community refined with a core get their weights inside from
+    // `join_settled`, which reads their rows anyway.
+    let with_core = |c: usize| fresh.is_some() && c_off[c + 1] - c_off[c] >= CORE_MIN_NODES;
+    let settled = |v: usize| fresh.is_some_and(|f| !f[v]);
+    let win = weights_inside(g, comm, &|v, c| {
+        is_active(c) && !(with_core(c) && settled(v))
+    });
     let bounds = balanced_bounds(&cost, WORK_CHUNKS);
     let labels: Vec<Vec<u32>> = bounds
         .par_windows(2)
@@ -147,7 +153,7 @@ fn refine_some(
 /// Edges per task of [`weights_inside`], at least.
 const INSIDE_CHUNK_EDGES: usize = 16_384;
 
-/// For every node `v` of an active community, the weight of its edges to the rest of its own
+/// For every node `v` with `wanted(v, comm(v))`, the weight of its edges to the rest of its own
 /// community, `w(v, comm(v) - v)` (0 elsewhere). Computed in node order, not community by
 /// community: the rows then stream from memory instead of being fetched one by one, and only
 /// the neighbours' community codes are random reads. Each node's sum runs in row order, the
@@ -155,13 +161,13 @@ const INSIDE_CHUNK_EDGES: usize = 16_384;
 fn weights_inside(
     g: &WorkGraph,
     comm: &[u32],
-    is_active: &(dyn Fn(usize) -> bool + Sync),
+    wanted: &(dyn Fn(usize, usize) -> bool + Sync),
 ) -> Vec<f64> {
     let fill = |start: usize, out: &mut [f64]| {
         for (i, slot) in out.iter_mut().enumerate() {
             let v = start + i;
             let c = comm[v];
-            if is_active(c as usize) {
+            if wanted(v, c as usize) {
                 let (t, w) = g.row(v);
                 *slot = t.iter().zip(w).fold(
                     0.0,
@@ -286,7 +292,8 @@ fn refine_one(
 /// Starts the settled (not fresh) nodes of community `c` joined where they form its core: the
 /// largest connected piece they form inside `c` (the first on ties) becomes one sub-community,
 /// labelled by its first node, with its null-model sums and its weight to the rest of `c`. Every
-/// other node stays alone and is left in `sc.order`, to be merged as usual. The core is
+/// other node stays alone and is left in `sc.order`, to be merged as usual. Sets the weight
+/// inside `c` (`sc.win`, `sc.ext`) of every settled node, which `weights_inside` skipped. The core is
 /// connected, so every sub-community stays connected.
 ///
 /// Why: after an iteration that moved a few nodes, the bulk of a community holds what earlier
@@ -316,14 +323,17 @@ fn join_settled(
         sc.stack.push(root as u32);
         let (mut size, mut ext) = (0u32, 0.0);
         while let Some(i) = sc.stack.pop() {
-            sc.label[i as usize] = root as u32;
+            let i = i as usize;
+            sc.label[i] = root as u32;
             size += 1;
-            let (t, w) = g.row(nodes[i as usize] as usize);
+            let mut inside = 0.0;
+            let (t, w) = g.row(nodes[i] as usize);
             for (&u, &x) in t.iter().zip(w) {
                 let u = u as usize;
                 if comm[u] as usize != c {
                     continue;
                 }
+                inside += x;
                 let j = local[u] as usize;
                 if fresh[u] {
                     ext += x;
@@ -332,6 +342,8 @@ fn join_settled(
                     sc.stack.push(j as u32);
                 }
             }
+            sc.win[i] = inside;
+            sc.ext[i] = inside;
         }
         if size > core_size {
             (core, core_size, core_ext) = (root, size, ext);
@@ -527,7 +539,7 @@ mod tests {
             .map(|v| ((u64::from(v) * 2_654_435_761) >> 9) as u32 % k)
             .collect();
         let active = |c: usize| c % 3 != 0;
-        let win = weights_inside(&wg, &comm, &active);
+        let win = weights_inside(&wg, &comm, &|_, c| active(c));
         for v in 0..n as usize {
             let c = comm[v];
             let (nb, ws) = wg.row(v);
