@@ -455,6 +455,34 @@ mod tests {
     }
 
     #[test]
+    fn reported_quality_is_the_quality_of_the_membership() {
+        // Read off the last level's graph, it must equal a fresh computation from the edges.
+        // Sources skewed towards low codes, so that out- and in-strengths differ.
+        let s: Vec<u32> = (0..400u32)
+            .map(|i| (i * i * 7 + 1) % 90 / (1 + i % 3))
+            .collect();
+        let t: Vec<u32> = (0..400u32).map(|i| (i * 13 + 5) % 90).collect();
+        let w: Vec<f64> = (0..400).map(|i| 0.5 + f64::from(i % 5) * 0.7).collect();
+        for directed in [false, true] {
+            let g = test_graph(&s, &t, Some(&w), 90, directed);
+            for (objective, resolution) in [(Objective::Modularity, 1.0), (Objective::Cpm, 0.2)] {
+                let mut cfg = LeidenConfig::default();
+                cfg.quality.objective = objective;
+                cfg.quality.resolution = resolution;
+                cfg.quality.directed = directed;
+                let c = leiden(&g, None, &cfg, &Control::new()).unwrap();
+                let q = crate::community::quality(&g, &c.membership, &cfg.quality, &Control::new())
+                    .unwrap();
+                assert!(
+                    (c.quality - q).abs() <= 1e-12 * q.abs().max(1.0),
+                    "{c:?} {q}"
+                );
+                assert!(c.membership.iter().any(|&x| x > 0), "{objective:?}");
+            }
+        }
+    }
+
+    #[test]
     fn edgeless_graph_keeps_singletons() {
         let g = test_graph(&[], &[], None, 3, false);
         let c = leiden(&g, None, &LeidenConfig::default(), &Control::new()).unwrap();

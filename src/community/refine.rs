@@ -292,9 +292,9 @@ fn refine_one(
 /// Starts the settled (not fresh) nodes of community `c` joined where they form its core: the
 /// largest connected piece they form inside `c` (the first on ties) becomes one sub-community,
 /// labelled by its first node, with its null-model sums and its weight to the rest of `c`. Every
-/// other node stays alone and is left in `sc.order`, to be merged as usual. Sets the weight
-/// inside `c` (`sc.win`, `sc.ext`) of every settled node, which `weights_inside` skipped. The core is
-/// connected, so every sub-community stays connected.
+/// other node stays alone and is left in `sc.order`, to be merged as usual. The core is
+/// connected, so every sub-community stays connected. Also sets the weight inside `c`
+/// (`sc.win`, `sc.ext`) of every settled node, which `weights_inside` skipped.
 ///
 /// Why: after an iteration that moved a few nodes, the bulk of a community holds what earlier
 /// refinements found; refining it from singletons again costs a pass over its edges and, above
@@ -454,13 +454,19 @@ mod tests {
         fresh[4] = true;
         let mut sc = Scratch::default();
         sc.reset(n);
-        for v in 0..n {
+        let inside = |v: usize| wg.row(v).1.iter().sum::<f64>();
+        for (v, &f) in fresh.iter().enumerate() {
             sc.ra[v] = wg.a[v];
             sc.rb[v] = wg.b[v];
-            sc.win[v] = wg.row(v).1.iter().sum();
+            // As `weights_inside` leaves them: only the fresh node's weight inside is known.
+            sc.win[v] = if f { inside(v) } else { -1.0 };
             sc.ext[v] = sc.win[v];
         }
         join_settled(&wg, &comm, &local, &nodes, 0, &fresh, &mut sc);
+        for v in 0..n {
+            assert_eq!(sc.win[v], inside(v), "node {v}");
+        }
+        assert_eq!(&sc.ext[4..], &(4..n).map(inside).collect::<Vec<_>>()[..]);
         // The clique is the largest settled piece; its only edge out is 3-4.
         assert_eq!(&sc.label[..4], &[0, 0, 0, 0]);
         assert_eq!(&sc.label[4..], &[4, 5, 6, 7]);
