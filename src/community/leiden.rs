@@ -220,10 +220,12 @@ pub(crate) fn run(
         lifted_before.clone_from(&lifted);
         dirty = Some(spread(&wg, lifted));
     }
-    let k = comm.iter().map(|&c| c as usize + 1).max().unwrap_or(0);
     let quality = match last_h {
         Some(h) => quality_from_h(h, n, m, &cfg.quality, directed),
-        None => quality_of(&wg, &comm, k, &cfg.quality, directed),
+        None => {
+            let k = comm.iter().map(|&c| c as usize + 1).max().unwrap_or(0);
+            quality_of(&wg, &comm, k, &cfg.quality, directed)
+        }
     };
     if let Some(order) = &order {
         for level in levels.iter_mut().chain(std::iter::once(&mut comm)) {

@@ -120,7 +120,7 @@ fn refine_some(
     }
     // Settled nodes of a community refined with a core get their weights inside from
     // `join_settled`, which reads their rows anyway.
-    let with_core = |c: usize| fresh.is_some() && c_off[c + 1] - c_off[c] >= CORE_MIN_NODES;
+    let with_core = |c: usize| core_fresh(fresh, c_off[c + 1] - c_off[c]).is_some();
     let settled = |v: usize| fresh.is_some_and(|f| !f[v]);
     let win = weights_inside(g, comm, &|v, c| {
         is_active(c) && !(with_core(c) && settled(v))
@@ -197,6 +197,12 @@ fn weights_inside(
     win
 }
 
+/// The fresh flags when a community of `s` nodes starts from a core, `None` when it is refined
+/// from singletons.
+fn core_fresh(fresh: Option<&[bool]>, s: usize) -> Option<&[bool]> {
+    fresh.filter(|_| s >= CORE_MIN_NODES)
+}
+
 #[allow(clippy::too_many_arguments)]
 fn refine_one(
     g: &WorkGraph,
@@ -224,7 +230,7 @@ fn refine_one(
         sc.win[i] = win_of[v];
         sc.ext[i] = win_of[v];
     }
-    if let Some(f) = fresh.filter(|_| s >= CORE_MIN_NODES) {
+    if let Some(f) = core_fresh(fresh, s) {
         join_settled(g, comm, local, nodes, c, f, sc);
     }
     let scale = p.scale;
