@@ -124,8 +124,12 @@ pub(crate) fn move_nodes(
         let (t, w) = g.row(v);
         near.clear();
         near.extend(t.iter().map(|&u| comm[u as usize]));
-        for (&c, &x) in near.iter().zip(w) {
-            cs[c as usize].link += x;
+        if g.unit {
+            near.iter().for_each(|&c| cs[c as usize].link += 1.0);
+        } else {
+            for (&c, &x) in near.iter().zip(w) {
+                cs[c as usize].link += x;
+            }
         }
         let old = comm[v];
         let (av, bv) = (g.a[v], g.b[v]);
@@ -186,9 +190,7 @@ fn ahead(g: &WorkGraph, comm: &[u32], cs: &[Community], queue: &VecDeque<u32>) {
         prefetch_at(&g.offsets, x as usize);
     }
     if let Some(&x) = queue.get(2) {
-        let (t, w) = g.row(x as usize);
-        prefetch_at(t, 0);
-        prefetch_at(w, 0);
+        g.prefetch_row(x as usize);
         prefetch_at(&g.a, x as usize);
         prefetch_at(&g.b, x as usize);
     }

@@ -168,11 +168,13 @@ fn weights_inside(
             let v = start + i;
             let c = comm[v];
             if wanted(v, c as usize) {
-                let (t, w) = g.row(v);
-                *slot = t.iter().zip(w).fold(
-                    0.0,
-                    |a, (&u, &x)| if comm[u as usize] == c { a + x } else { a },
-                );
+                let mut sum = 0.0;
+                g.each(v, |u, x| {
+                    if comm[u as usize] == c {
+                        sum += x;
+                    }
+                });
+                *slot = sum;
             }
         }
     };
@@ -251,8 +253,7 @@ fn refine_one(
         if sc.size[own] != 1 || !well(sc.win[i], ai, bi) {
             continue;
         }
-        let (t, w) = g.row(nodes[i] as usize);
-        for (&u, &x) in t.iter().zip(w) {
+        g.each(nodes[i] as usize, |u, x| {
             if comm[u as usize] as usize == c {
                 let r = sc.label[local[u as usize] as usize];
                 if !sc.seen[r as usize] {
@@ -261,7 +262,7 @@ fn refine_one(
                 }
                 sc.buf[r as usize] += x;
             }
-        }
+        });
         sc.cand.clear();
         sc.cand.push((own as u32, 0.0));
         let mut max_gain = 0.0f64;
@@ -333,11 +334,10 @@ fn join_settled(
             sc.label[i] = root as u32;
             size += 1;
             let mut inside = 0.0;
-            let (t, w) = g.row(nodes[i] as usize);
-            for (&u, &x) in t.iter().zip(w) {
+            g.each(nodes[i] as usize, |u, x| {
                 let u = u as usize;
                 if comm[u] as usize != c {
-                    continue;
+                    return;
                 }
                 inside += x;
                 let j = local[u] as usize;
@@ -347,7 +347,7 @@ fn join_settled(
                     sc.seen[j] = true;
                     sc.stack.push(j as u32);
                 }
-            }
+            });
             sc.win[i] = inside;
             sc.ext[i] = inside;
         }
