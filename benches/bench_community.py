@@ -2,8 +2,8 @@
 
 Every tool builds its own graph from the same undirected edge arrays of ``_graphs.py`` (not
 timed) and then detects communities. Every tool that takes a seed runs with several seeds
-(five on the small real graphs; three on github and on LFR 10^4 and 10^5; one at 10^6 and on
-the other mixings at 10^5): the time is the best run, modularity the mean over seeds with its
+(five on the small real graphs; three on github and on every LFR graph of 10^4 and 10^5 nodes;
+one at 10^6): the time is the best run, modularity the mean over seeds with its
 range, since single runs of any Leiden differ by several thousandths on graphs like github.
 Modularity is recomputed by socialcrm for every membership (resolution 1, unweighted); NMI and
 ARI compare with the known groups: the planted LFR communities, and for the real graphs the
@@ -48,8 +48,8 @@ LEIDENALG_MAX = 100_000
 MIXINGS = (0.1, 0.2, 0.3, 0.4, 0.5)
 
 
-def seeds_for(name: str, n: int) -> int:
-    if n >= 1_000_000 or (n >= 100_000 and "_mu" in name):
+def seeds_for(n: int) -> int:
+    if n >= 1_000_000:
         return 1
     return 5 if n < 10_000 else 3
 
@@ -119,7 +119,7 @@ def measure(name: str, s: np.ndarray, t: np.ndarray, n: int, truth: np.ndarray |
     }
     # Seeds outside, tools inside: every tool's runs spread over the same stretch of time, so a
     # busy spell on a shared machine does not fall on one tool alone.
-    for seed in range(seeds_for(name, n)):
+    for seed in range(seeds_for(n)):
         for tool, fn in runs.items():
             r = runs_of[tool]
             t0 = time.perf_counter()
