@@ -99,7 +99,10 @@ def leiden(
     n_iterations : int, default -1
         Full iterations; -1 iterates until an iteration changes nothing or raises the
         quality by less than :math:`10^{-6} m` (:math:`m` the total edge weight: a
-        modularity gain below :math:`10^{-6}`), at most 1000 iterations.
+        modularity gain below :math:`10^{-6}`), at most 1000 iterations. Either way the
+        run stops early after an iteration that moves no sub-community above the first
+        level: the next one would have nothing to revisit (``attrs["iterations"]`` says
+        how many ran).
     n_threads : int, optional
         Threads for refinement and aggregation; default all (or ``RAYON_NUM_THREADS``).
     progress : callable, optional

@@ -59,7 +59,8 @@ pub struct Clustering {
     pub levels: Vec<Vec<u32>>,
     /// Quality of `membership` under the objective.
     pub quality: f64,
-    /// Full iterations run.
+    /// Full iterations run: fewer than asked when one moved nothing above level 0, since
+    /// the next would then revisit nothing.
     pub iterations: usize,
 }
 
@@ -215,6 +216,11 @@ pub(crate) fn run(
             levels = lv;
         }
         if cfg.n_iterations < 0 && (moves.count == 0 || moves.gain < tol) {
+            break;
+        }
+        if !lifted.contains(&true) {
+            // The next iteration would queue nothing and refine nothing: it cannot change
+            // the membership, so neither can any after it.
             break;
         }
         lifted_before.clone_from(&lifted);
@@ -482,6 +488,28 @@ mod tests {
                 assert!(c.membership.iter().any(|&x| x > 0), "{objective:?}");
             }
         }
+    }
+
+    #[test]
+    fn stopping_early_gives_what_more_iterations_give() {
+        // Once an iteration lifts no node, the later ones are skipped: asking for more
+        // iterations must give the same partition, and none may run past the stop.
+        let g = ring_of_cliques(40, 7);
+        let run = |n_iterations| {
+            let cfg = LeidenConfig {
+                n_iterations,
+                seed: 3,
+                ..Default::default()
+            };
+            leiden(&g, None, &cfg, &Control::new()).unwrap()
+        };
+        let (two, many) = (run(2), run(50));
+        assert_eq!(many.membership, run(-1).membership);
+        assert!(many.iterations < 50, "{}", many.iterations);
+        if two.iterations < 2 {
+            assert_eq!(two.membership, many.membership);
+        }
+        assert_eq!(run(many.iterations as i64).membership, many.membership);
     }
 
     #[test]
