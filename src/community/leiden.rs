@@ -199,6 +199,7 @@ pub(crate) fn run(
             comm: &mut comm,
             dirty: dirty.as_deref(),
             first_moved: iterations == 0,
+            keep_levels: iterations == 0,
             lifted_before: &lifted_before,
             lifted: vec![false; n],
             moves: if iterations == 0 {
@@ -278,6 +279,8 @@ struct IterState<'a> {
     dirty: Option<&'a [bool]>,
     /// Level 0 of this iteration already moved its nodes (the first iteration, see [`run`]).
     first_moved: bool,
+    /// Record the membership after each level (only the first iteration's are reported).
+    keep_levels: bool,
     lifted_before: &'a [bool],
     lifted: Vec<bool>,
     moves: Moves,
@@ -365,12 +368,14 @@ fn one_iteration(
             }
             on
         });
-        levels.push(
-            node_of
-                .iter()
-                .map(|&v| cur[v as usize])
-                .collect::<Vec<u32>>(),
-        );
+        if st.keep_levels {
+            levels.push(
+                node_of
+                    .iter()
+                    .map(|&v| cur[v as usize])
+                    .collect::<Vec<u32>>(),
+            );
+        }
         ctl.advance(1);
         if k == g.n() {
             // Every node of this level is one community.
