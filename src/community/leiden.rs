@@ -198,8 +198,7 @@ pub(crate) fn run(
         let mut st = IterState {
             comm: &mut comm,
             dirty: dirty.as_deref(),
-            first_moved: iterations == 0,
-            keep_levels: iterations == 0,
+            first: iterations == 0,
             lifted_before: &lifted_before,
             lifted: vec![false; n],
             moves: if iterations == 0 {
@@ -277,10 +276,9 @@ fn spread(wg: &WorkGraph, mut marked: Vec<bool>) -> Vec<bool> {
 struct IterState<'a> {
     comm: &'a mut Vec<u32>,
     dirty: Option<&'a [bool]>,
-    /// Level 0 of this iteration already moved its nodes (the first iteration, see [`run`]).
-    first_moved: bool,
-    /// Record the membership after each level (only the first iteration's are reported).
-    keep_levels: bool,
+    /// The first iteration: its level 0 already moved its nodes (see [`run`]), and its
+    /// membership after each level is recorded (the only levels reported).
+    first: bool,
     lifted_before: &'a [bool],
     lifted: Vec<bool>,
     moves: Moves,
@@ -317,7 +315,7 @@ fn one_iteration(
         let before = cur.clone();
         let upper = if top { upper_start.take() } else { None };
         let start = if top { upper.as_deref() } else { st.dirty };
-        let mv = if top || !st.first_moved {
+        let mv = if top || !st.first {
             move_nodes(g, &mut cur, scale, start, &mut rng, ctl)?
         } else {
             Moves::default()
@@ -368,7 +366,7 @@ fn one_iteration(
             }
             on
         });
-        if st.keep_levels {
+        if st.first {
             levels.push(
                 node_of
                     .iter()
