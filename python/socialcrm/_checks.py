@@ -19,6 +19,13 @@ def positive_int(name: str, value: Any) -> int:
     return int(value)
 
 
+def flag(name: str, value: Any) -> bool:
+    """``value`` as a bool, or InputTypeError naming the parameter."""
+    if not isinstance(value, bool):
+        raise InputTypeError(f"{name} must be True or False, got {value!r}")
+    return value
+
+
 def n_threads(value: Any) -> int | None:
     """A thread count (None: all threads)."""
     return None if value is None else positive_int("n_threads", value)

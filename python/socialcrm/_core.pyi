@@ -251,6 +251,7 @@ def leiden(
     n_iterations: int = ...,  # -1 (pyo3 renders negative defaults as ...)
     theta: float = 0.01,
     initial: _U32 | None = None,
+    parallel: bool = False,
     n_threads: int | None = None,
     progress: Callable[[int, int], object] | None = None,
 ) -> _Found: ...
@@ -262,6 +263,7 @@ def louvain(
     directed: bool = True,
     seed: int = 0,
     n_iterations: int = 1,
+    parallel: bool = False,
     n_threads: int | None = None,
     progress: Callable[[int, int], object] | None = None,
 ) -> _Found: ...

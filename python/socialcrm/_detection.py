@@ -50,6 +50,7 @@ def leiden(
     directed: bool | None = None,
     seed: int | None = 0,
     n_iterations: int = -1,
+    parallel: bool = False,
     n_threads: int | None = None,
     progress: _checks.Progress | None = None,
 ) -> Partition:
@@ -95,7 +96,7 @@ def leiden(
     seed : int, optional
         Seed of every random choice (node order, refinement merges); None draws one,
         recorded in ``attrs["seed"]``. The result depends only on the seed, not on the
-        number of threads.
+        number of threads (unless ``parallel``).
     n_iterations : int, default -1
         Full iterations; -1 iterates until an iteration changes nothing or raises the
         quality by less than :math:`10^{-6} m` (:math:`m` the total edge weight: a
@@ -103,8 +104,20 @@ def leiden(
         run stops early after an iteration that moves no sub-community above the first
         level: the next one would have nothing to revisit (``attrs["iterations"]`` says
         how many ran).
+    parallel : bool, default False
+        Local moving on all threads at once, as NetworKit's PLM does: in rounds, every
+        thread moves its share of the queued customers, reading the communities as the
+        others leave them, and the customers next to a move enter the next round. Faster
+        with several threads (on 2 cores, about 15% less time on LFR graphs of
+        :math:`10^5` nodes), at a modularity within about 0.001 of the default's; but the
+        moves race, so the result depends on thread timing and is **not reproducible**,
+        even with a seed (``attrs["parallel"]`` records the choice). Refinement and
+        aggregation are the same either way, so every community is still connected. Used
+        only where at least 4096 nodes are queued and more than one thread runs; with one
+        thread the result is the default's.
     n_threads : int, optional
-        Threads for refinement and aggregation; default all (or ``RAYON_NUM_THREADS``).
+        Threads for local moving (with ``parallel``), refinement and aggregation; default all
+        (or ``RAYON_NUM_THREADS``).
     progress : callable, optional
         ``progress(done, total)`` about every 50 ms (levels done).
 
@@ -119,6 +132,8 @@ def leiden(
     InputError
         Negative or non-finite resolution, unknown objective, bad weight, seed, n_iterations
         or directed.
+    InputTypeError
+        ``parallel`` not a bool.
 
     Notes
     -----
@@ -186,6 +201,7 @@ def leiden(
         directed=d,
         seed=s,
         n_iterations=_iterations(n_iterations),
+        parallel=_checks.flag("parallel", parallel),
         n_threads=_checks.n_threads(n_threads),
         progress=_checks.progress(progress),
     )
@@ -194,6 +210,7 @@ def leiden(
         found,
         "leiden",
         s,
+        parallel=parallel,
         objective=objective,
         resolution=resolution,
         weight=weight,
@@ -209,6 +226,7 @@ def louvain(
     directed: bool | None = None,
     seed: int | None = 0,
     n_iterations: int = 1,
+    parallel: bool = False,
     n_threads: int | None = None,
     progress: _checks.Progress | None = None,
 ) -> Partition:
@@ -237,8 +255,12 @@ def louvain(
     n_iterations : int, default 1
         Full multi-level passes (1 is the classic method); -1 repeats until a pass changes
         nothing or raises the modularity by less than :math:`10^{-6}`.
+    parallel : bool, default False
+        Racing local moving on all threads, as in :func:`leiden`: faster with several
+        threads, but the result is then not reproducible.
     n_threads : int, optional
-        Threads for aggregation; the result does not depend on it.
+        Threads for aggregation (and local moving with ``parallel``); the result does not
+        depend on it unless ``parallel``.
     progress : callable, optional
         ``progress(done, total)`` about every 50 ms.
 
@@ -251,6 +273,8 @@ def louvain(
     ------
     InputError
         Bad resolution, weight, seed, n_iterations or directed.
+    InputTypeError
+        ``parallel`` not a bool.
 
     Notes
     -----
@@ -287,10 +311,20 @@ def louvain(
         directed=d,
         seed=s,
         n_iterations=_iterations(n_iterations),
+        parallel=_checks.flag("parallel", parallel),
         n_threads=_checks.n_threads(n_threads),
         progress=_checks.progress(progress),
     )
-    return _partition(g, found, "louvain", s, resolution=resolution, weight=weight, directed=d)
+    return _partition(
+        g,
+        found,
+        "louvain",
+        s,
+        resolution=resolution,
+        weight=weight,
+        directed=d,
+        parallel=parallel,
+    )
 
 
 def label_propagation(

@@ -176,6 +176,9 @@ class Partition:
         Directed or undirected form of the objective; default ``graph.directed``.
     iterations : int, optional
         Iterations the algorithm ran.
+    parallel : bool, default False
+        Whether the algorithm's local moving raced on several threads (then the seed does
+        not fix the result).
 
     Examples
     --------
@@ -207,6 +210,7 @@ class Partition:
         weight: bool | str | None = True,
         directed: bool | None = None,
         iterations: int | None = None,
+        parallel: bool = False,
     ) -> None:
         if not isinstance(graph, Graph):
             raise InputError(f"graph must be a socialcrm Graph, got {type(graph).__name__}")
@@ -234,6 +238,7 @@ class Partition:
             "resolution": check_resolution(resolution),
             "seed": seed,
             "iterations": iterations,
+            "parallel": parallel,
             "weight": weight,
             "directed": self._directed,
         }

@@ -21,12 +21,6 @@ def _check_run_options(n_threads: int | None, progress: Progress | None) -> None
     _checks.progress(progress)
 
 
-def _check_flag(name: str, value: object) -> bool:
-    if not isinstance(value, bool):
-        raise InputTypeError(f"{name} must be True or False, got {value!r}")
-    return value
-
-
 def _open_unit(name: str, value: object) -> float:
     """A float strictly between 0 and 1, or InputError naming the parameter."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
@@ -190,8 +184,8 @@ def betweenness(
     """
     _check_run_options(n_threads, progress)
     how = g._weight_name(weight)
-    normalized = _check_flag("normalized", normalized)
-    endpoints = _check_flag("endpoints", endpoints)
+    normalized = _checks.flag("normalized", normalized)
+    endpoints = _checks.flag("endpoints", endpoints)
     if epsilon is None:
         scores = _core.betweenness(
             g._csr,
@@ -213,7 +207,7 @@ def betweenness(
         normalized=normalized,
         endpoints=endpoints,
         seed=used_seed,
-        exact_if_cheaper=_check_flag("exact_if_cheaper", exact_if_cheaper),
+        exact_if_cheaper=_checks.flag("exact_if_cheaper", exact_if_cheaper),
         n_threads=n_threads,
         progress=progress,
     )
@@ -300,7 +294,7 @@ def harmonic(
     """
     _check_run_options(n_threads, progress)
     how = g._weight_name(weight)
-    normalized = _check_flag("normalized", normalized)
+    normalized = _checks.flag("normalized", normalized)
     scores = _core.harmonic(
         g._csr, weight=how, normalized=normalized, n_threads=n_threads, progress=progress
     )

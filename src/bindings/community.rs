@@ -50,7 +50,8 @@ mod detection {
     /// Leiden: (membership, levels, quality, iterations).
     #[pyfunction]
     #[pyo3(signature = (g, *, objective="modularity", resolution=1.0, weight="weight", directed=true,
-        seed=0, n_iterations=-1, theta=0.01, initial=None, n_threads=None, progress=None))]
+        seed=0, n_iterations=-1, theta=0.01, initial=None, parallel=false, n_threads=None,
+        progress=None))]
     #[allow(clippy::too_many_arguments)]
     pub fn leiden<'py>(
         py: Python<'py>,
@@ -63,6 +64,7 @@ mod detection {
         n_iterations: i64,
         theta: f64,
         initial: Option<PyReadonlyArray1<'py, u32>>,
+        parallel: bool,
         n_threads: Option<usize>,
         progress: Option<Bound<'py, PyAny>>,
     ) -> PyResult<Found<'py>> {
@@ -77,6 +79,7 @@ mod detection {
             seed,
             n_iterations,
             theta,
+            parallel,
         };
         let init = initial.as_ref().map(|a| a.as_slice()).transpose()?;
         let inner = &g.get().inner;
@@ -93,7 +96,7 @@ mod detection {
     /// Louvain: (membership, levels, quality, iterations).
     #[pyfunction]
     #[pyo3(signature = (g, *, resolution=1.0, weight="weight", directed=true, seed=0,
-        n_iterations=1, n_threads=None, progress=None))]
+        n_iterations=1, parallel=false, n_threads=None, progress=None))]
     #[allow(clippy::too_many_arguments)]
     pub fn louvain<'py>(
         py: Python<'py>,
@@ -103,6 +106,7 @@ mod detection {
         directed: bool,
         seed: u64,
         n_iterations: i64,
+        parallel: bool,
         n_threads: Option<usize>,
         progress: Option<Bound<'py, PyAny>>,
     ) -> PyResult<Found<'py>> {
@@ -116,6 +120,7 @@ mod detection {
             quality,
             seed,
             n_iterations,
+            parallel,
             ..Default::default()
         };
         let inner = &g.get().inner;

@@ -3,6 +3,7 @@
 
 use super::aggregate::{WorkGraph, aggregate, from_graph, group, permuted};
 use super::moving::{Moves, move_nodes, renumber};
+use super::moving_parallel::move_nodes_parallel;
 use super::quality::{
     Objective, QualityConfig, check_membership, check_resolution, quality_from_h, quality_of,
     scale_and_unit,
@@ -36,6 +37,10 @@ pub struct LeidenConfig {
     /// Randomness of the refinement, `theta > 0` (Leiden only): a merge with gain `dH` (in
     /// edge-weight units, `m` times the modularity gain) has weight `exp(dH / theta)`.
     pub theta: f64,
+    /// Local moving on all threads at once, the moves racing (see
+    /// [`super::moving_parallel`]): faster with several threads, but the result depends on
+    /// thread timing, so a seed no longer fixes it. Off by default.
+    pub parallel: bool,
 }
 
 impl Default for LeidenConfig {
@@ -45,6 +50,7 @@ impl Default for LeidenConfig {
             seed: 0,
             n_iterations: -1,
             theta: DEFAULT_THETA,
+            parallel: false,
         }
     }
 }
@@ -172,7 +178,7 @@ pub(crate) fn run(
         // community by community, so that the refinement, the aggregation and every later
         // iteration read a community's rows together instead of all over memory.
         let mut rng = stream(master.random(), 0);
-        first = move_nodes(&wg, &mut comm, scale, None, &mut rng, ctl)?;
+        first = local_moving(cfg.parallel, &wg, &mut comm, scale, None, &mut rng, ctl)?;
         let k = renumber(&mut comm);
         let (_, by_community) = group(&comm, k);
         let laid_out = permuted(&wg, &by_community);
@@ -208,7 +214,7 @@ pub(crate) fn run(
             },
             h: 0.0,
         };
-        let lv = one_iteration(&wg, &mut st, scale, cfg.theta, refined, &mut master, ctl)?;
+        let lv = one_iteration(&wg, &mut st, scale, cfg, refined, &mut master, ctl)?;
         let (moves, lifted) = (st.moves, st.lifted);
         last_h = Some(st.h);
         iterations += 1;
@@ -247,6 +253,29 @@ pub(crate) fn run(
         quality,
         iterations,
     })
+}
+
+/// Fewest nodes queued for the parallel local moving to pay: below, a round is too short to
+/// share between threads.
+const PARALLEL_MIN_QUEUED: usize = 4096;
+
+/// Local moving, on all threads when `parallel` is asked, there is more than one, and enough
+/// nodes are queued; sequential otherwise.
+fn local_moving(
+    parallel: bool,
+    g: &WorkGraph,
+    comm: &mut [u32],
+    scale: f64,
+    start: Option<&[bool]>,
+    rng: &mut Rng,
+    ctl: &Control,
+) -> CoreResult<Moves> {
+    let queued = start.map_or(g.n(), |f| f.iter().filter(|&&x| x).count());
+    if parallel && rayon::current_num_threads() > 1 && queued >= PARALLEL_MIN_QUEUED {
+        move_nodes_parallel(g, comm, scale, start, rng, ctl)
+    } else {
+        move_nodes(g, comm, scale, start, rng, ctl)
+    }
 }
 
 /// A membership of the renumbered graph (node `i` is node `order[i]` of the given graph) in the
@@ -293,7 +322,7 @@ fn one_iteration(
     wg0: &WorkGraph,
     st: &mut IterState<'_>,
     scale: f64,
-    theta_unit: f64,
+    cfg: &LeidenConfig,
     refined: bool,
     master: &mut Rng,
     ctl: &Control,
@@ -316,7 +345,7 @@ fn one_iteration(
         let upper = if top { upper_start.take() } else { None };
         let start = if top { upper.as_deref() } else { st.dirty };
         let mv = if top || !st.first {
-            move_nodes(g, &mut cur, scale, start, &mut rng, ctl)?
+            local_moving(cfg.parallel, g, &mut cur, scale, start, &mut rng, ctl)?
         } else {
             Moves::default()
         };
@@ -383,7 +412,7 @@ fn one_iteration(
         let mut sub = if refined {
             let p = RefineParams {
                 scale,
-                theta_unit,
+                theta_unit: cfg.theta,
                 seed: master.random(),
             };
             refine(g, &cur, k, &p, active.as_deref(), fresh.as_deref())

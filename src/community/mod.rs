@@ -6,6 +6,7 @@ mod label_propagation;
 mod leiden;
 mod louvain;
 mod moving;
+mod moving_parallel;
 mod refine;
 pub use label_propagation::{LabelPropagationConfig, label_propagation};
 pub use leiden::{Clustering, DEFAULT_THETA, LeidenConfig, MAX_ITERATIONS, leiden};
