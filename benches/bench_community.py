@@ -12,7 +12,8 @@ github's web/ML developer label (the last two are attributes rather than communi
 tool scores low there). LFR graphs of 10^4 nodes (and 10^5 without ``--quick``) also run at
 mixing 0.1 to 0.5.
 
-Tools: socialcrm ``leiden`` (until stable, ``n_iterations=-1``, and 2 iterations) and
+Tools: socialcrm ``leiden`` (until stable, ``n_iterations=-1``; 2 iterations; and until stable
+with the racing ``parallel=True`` local moving, not reproducible) and
 ``louvain``; leidenalg ``ModularityVertexPartition`` (``n_iterations=-1``; skipped above 10^5
 nodes, too slow); igraph ``community_leiden(objective_function="modularity",
 n_iterations=-1)`` and ``community_multilevel``; NetworKit ``PLM`` (with refinement) and
@@ -91,6 +92,7 @@ def tools(s: np.ndarray, t: np.ndarray, n: int) -> tuple[dict[str, Callable], Gr
     out: dict[str, Callable] = {
         "socialcrm leiden": lambda seed: leiden(g, seed=seed).codes,
         "socialcrm leiden (2 it.)": lambda seed: leiden(g, seed=seed, n_iterations=2).codes,
+        "socialcrm leiden (parallel)": lambda seed: leiden(g, seed=seed, parallel=True).codes,
         "socialcrm louvain": lambda seed: louvain(g, seed=seed).codes,
         "igraph leiden": lambda seed: ig_run(
             seed,

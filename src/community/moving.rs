@@ -120,7 +120,7 @@ pub(crate) fn move_nodes(
         }
         let v = v as usize;
         queued[v] = false;
-        ahead(g, comm, &cs, &queue);
+        ahead(g, comm, |&c| c, &cs, |i| queue.get(i).copied());
         let (t, w) = g.row(v);
         near.clear();
         near.extend(t.iter().map(|&u| comm[u as usize]));
@@ -180,28 +180,35 @@ pub(crate) fn move_nodes(
     Ok(done)
 }
 
-/// Prefetches what the next nodes in the queue will read, one stage of the chain per position:
+/// Prefetches what the next nodes to visit will read, one stage of the chain per position:
 /// the fourth node's row bounds, the third's row, the second's neighbours' communities, the next
 /// one's candidate communities. Each visit takes longer than a load from memory, so one
-/// position per stage is enough for the data to arrive in time.
+/// position per stage is enough for the data to arrive in time. `next(i)` is the `i`-th node
+/// after the current one; `code` reads a community code out of `comm`.
 #[inline(always)]
-fn ahead(g: &WorkGraph, comm: &[u32], cs: &[Community], queue: &VecDeque<u32>) {
-    if let Some(&x) = queue.get(3) {
+pub(crate) fn ahead<T, C>(
+    g: &WorkGraph,
+    comm: &[T],
+    code: impl Fn(&T) -> u32,
+    cs: &[C],
+    next: impl Fn(usize) -> Option<u32>,
+) {
+    if let Some(x) = next(3) {
         prefetch_at(&g.offsets, x as usize);
     }
-    if let Some(&x) = queue.get(2) {
+    if let Some(x) = next(2) {
         g.prefetch_row(x as usize);
         prefetch_at(&g.a, x as usize);
         prefetch_at(&g.b, x as usize);
     }
-    if let Some(&x) = queue.get(1) {
+    if let Some(x) = next(1) {
         for &u in g.row(x as usize).0 {
             prefetch_at(comm, u as usize);
         }
     }
-    if let Some(&x) = queue.front() {
+    if let Some(x) = next(0) {
         for &u in g.row(x as usize).0 {
-            prefetch_at(cs, comm[u as usize] as usize);
+            prefetch_at(cs, code(&comm[u as usize]) as usize);
         }
     }
 }

@@ -6,10 +6,9 @@
 //! `parallel` mode of Leiden and Louvain, not their default.
 
 use super::aggregate::WorkGraph;
-use super::moving::Moves;
+use super::moving::{Moves, ahead};
 use crate::control::Control;
 use crate::error::{CoreError, CoreResult};
-use crate::prefetch::prefetch_at;
 use crate::rng::Rng;
 use rand::seq::SliceRandom;
 use rayon::prelude::*;
@@ -150,7 +149,8 @@ pub(crate) fn move_nodes_parallel(
                 }
                 let mut moved = (0usize, 0.0f64);
                 for (i, &v) in nodes.iter().enumerate() {
-                    ahead(g, shared, &cs, &nodes[i + 1..]);
+                    let code = |c: &AtomicU32| c.load(Relaxed);
+                    ahead(g, shared, code, &cs, |j| nodes.get(i + 1 + j).copied());
                     let moved_v = visit(g, shared, &cs, &queued, &empty, (scale, sym), v, sc);
                     if let Some(gain) = moved_v {
                         moved.0 += 1;
@@ -264,30 +264,6 @@ fn visit(
         }
     }
     Some(best_gain - stay)
-}
-
-/// Prefetches what the next nodes of a task will read, one stage of the chain per position, as
-/// the sequential local moving does (see `moving::ahead`).
-#[inline(always)]
-fn ahead(g: &WorkGraph, comm: &[AtomicU32], cs: &[Community], next: &[u32]) {
-    if let Some(&x) = next.get(3) {
-        prefetch_at(&g.offsets, x as usize);
-    }
-    if let Some(&x) = next.get(2) {
-        g.prefetch_row(x as usize);
-        prefetch_at(&g.a, x as usize);
-        prefetch_at(&g.b, x as usize);
-    }
-    if let Some(&x) = next.get(1) {
-        for &u in g.row(x as usize).0 {
-            prefetch_at(comm, u as usize);
-        }
-    }
-    if let Some(&x) = next.first() {
-        for &u in g.row(x as usize).0 {
-            prefetch_at(cs, comm[u as usize].load(Relaxed) as usize);
-        }
-    }
 }
 
 /// Claims an empty community (its size taken from 0 to 1): one this thread emptied, else one
