@@ -22,6 +22,8 @@ const TASK_NODES: usize = 512;
 /// sequential queue, are not certain to end by themselves.
 pub(crate) const MAX_ROUNDS: usize = 64;
 
+const _: () = assert!(std::mem::align_of::<u32>() == std::mem::align_of::<AtomicU32>());
+
 /// An `f64` shared between threads, added to by compare-and-swap.
 struct SharedF64(AtomicU64);
 
@@ -111,8 +113,8 @@ pub(crate) fn move_nodes_parallel(
     for &v in &round {
         queued[v as usize].store(true, Relaxed);
     }
-    // SAFETY: `AtomicU32` has the size and alignment of `u32`, and `comm` is borrowed
-    // mutably, so nothing else reads it while the threads share it.
+    // SAFETY: `AtomicU32` has the size of `u32` and, checked at compile time below, its
+    // alignment; `comm` is borrowed mutably, so nothing else reads it while the threads share it.
     let shared: &[AtomicU32] = unsafe { &*(comm as *mut [u32] as *const [AtomicU32]) };
     let threads = rayon::current_num_threads().max(1);
     let scratch: Vec<Mutex<Scratch>> = (0..threads + 1)
