@@ -102,7 +102,8 @@ pub(crate) fn check_config(cfg: &LeidenConfig) -> CoreResult<()> {
 /// Optimises modularity (Newman; Leicht–Newman when directed; resolution `gamma`) or CPM, see
 /// [`super::quality`]. Every community found is connected. The result depends only on the seed:
 /// local moving is sequential, refinement and aggregation run in parallel with per-community
-/// random streams and fixed chunks.
+/// random streams and fixed chunks. With [`LeidenConfig::parallel`] (and more than one thread)
+/// the local moving races on all threads instead, and the result depends on thread timing.
 ///
 /// # Arguments
 /// * `g` - the graph; `initial` - optional starting membership (codes `< n`).
