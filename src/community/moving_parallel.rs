@@ -22,6 +22,7 @@ const TASK_NODES: usize = 512;
 /// sequential queue, are not certain to end by themselves.
 pub(crate) const MAX_ROUNDS: usize = 64;
 
+// Viewing the membership as atomics needs the two to align alike.
 const _: () = assert!(std::mem::align_of::<u32>() == std::mem::align_of::<AtomicU32>());
 
 /// An `f64` shared between threads, added to by compare-and-swap.
@@ -113,8 +114,9 @@ pub(crate) fn move_nodes_parallel(
     for &v in &round {
         queued[v as usize].store(true, Relaxed);
     }
-    // SAFETY: `AtomicU32` has the size of `u32` and, checked at compile time below, its
-    // alignment; `comm` is borrowed mutably, so nothing else reads it while the threads share it.
+    // SAFETY: `AtomicU32` has the size of `u32` and its alignment (asserted at compile time at
+    // the top of this module); `comm` is borrowed mutably, so nothing else reads it while the
+    // threads share it.
     let shared: &[AtomicU32] = unsafe { &*(comm as *mut [u32] as *const [AtomicU32]) };
     let threads = rayon::current_num_threads().max(1);
     let scratch: Vec<Mutex<Scratch>> = (0..threads + 1)
