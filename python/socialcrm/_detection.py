@@ -108,10 +108,11 @@ def leiden(
         Local moving on all threads at once, as NetworKit's PLM does: in rounds, every
         thread moves its share of the queued customers, reading the communities as the
         others leave them, and the customers next to a move enter the next round. Faster
-        with several threads (on 2 cores, about 15% less time on LFR graphs of
-        :math:`10^5` nodes), at a modularity within about 0.001 of the default's; but the
-        moves race, so the result depends on thread timing and is **not reproducible**,
-        even with a seed (``attrs["parallel"]`` records the choice). Refinement and
+        with several threads (on 2 cores, 14-33% less time on LFR graphs of :math:`10^5`
+        nodes and 18% at :math:`10^6`, at a modularity within 3e-4 of the default's, in
+        one benchmark run); but the moves race, so the result depends on thread timing
+        and is **not reproducible**, even with a seed (``attrs["parallel"]`` records the
+        choice). Refinement and
         aggregation are the same either way, so every community is still connected. Used
         only where at least 4096 nodes are queued and more than one thread runs; with one
         thread the result is the default's.

@@ -271,8 +271,10 @@ fn local_moving(
     rng: &mut Rng,
     ctl: &Control,
 ) -> CoreResult<Moves> {
-    let queued = start.map_or(g.n(), |f| f.iter().filter(|&&x| x).count());
-    if parallel && rayon::current_num_threads() > 1 && queued >= PARALLEL_MIN_QUEUED {
+    // Counting the queued nodes costs a pass over the flags: only when the answer matters.
+    let enough =
+        || start.map_or(g.n(), |f| f.iter().filter(|&&x| x).count()) >= PARALLEL_MIN_QUEUED;
+    if parallel && rayon::current_num_threads() > 1 && enough() {
         move_nodes_parallel(g, comm, scale, start, rng, ctl)
     } else {
         move_nodes(g, comm, scale, start, rng, ctl)

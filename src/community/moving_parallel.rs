@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering::Relaxed};
 const TASK_NODES: usize = 512;
 /// Rounds at most: moves made on stale sums can undo each other, so the rounds, unlike the
 /// sequential queue, are not certain to end by themselves.
-pub(crate) const MAX_ROUNDS: usize = 64;
+const MAX_ROUNDS: usize = 64;
 
 // Viewing the membership as atomics needs the two to align alike.
 const _: () = assert!(std::mem::align_of::<u32>() == std::mem::align_of::<AtomicU32>());
