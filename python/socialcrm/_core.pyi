@@ -252,6 +252,7 @@ def leiden(
     theta: float = 0.01,
     initial: _U32 | None = None,
     parallel: bool = False,
+    incremental: bool = True,
     n_threads: int | None = None,
     progress: Callable[[int, int], object] | None = None,
 ) -> _Found: ...

@@ -51,6 +51,7 @@ def leiden(
     seed: int | None = 0,
     n_iterations: int = -1,
     parallel: bool = False,
+    incremental: bool = True,
     n_threads: int | None = None,
     progress: _checks.Progress | None = None,
 ) -> Partition:
@@ -77,6 +78,7 @@ def leiden(
     community (on LFR graphs of :math:`10^5` and :math:`10^6` nodes, modularity lower by
     at most 0.0002 in 17-33% less time; on github, whose iterations keep finding small gains
     anywhere, 0.0016 lower on average over 32 seeds, in less than half the time).
+    ``incremental=False`` turns all of this off.
 
     Parameters
     ----------
@@ -116,6 +118,14 @@ def leiden(
         aggregation are the same either way, so every community is still connected. Used
         only where at least 4096 nodes are queued and more than one thread runs; with one
         thread the result is the default's.
+    incremental : bool, default True
+        Later iterations revisit only what the previous one changed, as described above.
+        False makes every iteration full, as the first is, and as leidenalg and igraph
+        iterate: every customer queued, every community refined from singletons, and (with
+        ``n_iterations=-1``) iterations until one changes nothing or gains less than
+        :math:`10^{-6}`. On LFR graphs of :math:`10^5` nodes at mixing 0.3 to 0.5 that took
+        about twice the time for a mean modularity higher by 1e-4 to 2e-4, igraph's level,
+        in one comparison over three seeds. ``attrs["incremental"]`` records the choice.
     n_threads : int, optional
         Threads for local moving (with ``parallel``), refinement and aggregation; default all
         (or ``RAYON_NUM_THREADS``).
@@ -134,7 +144,7 @@ def leiden(
         Negative or non-finite resolution, unknown objective, bad weight, seed, n_iterations
         or directed.
     InputTypeError
-        ``parallel`` not a bool.
+        ``parallel`` or ``incremental`` not a bool.
 
     Notes
     -----
@@ -203,10 +213,11 @@ def leiden(
         seed=s,
         n_iterations=_iterations(n_iterations),
         parallel=_checks.flag("parallel", parallel),
+        incremental=_checks.flag("incremental", incremental),
         n_threads=_checks.n_threads(n_threads),
         progress=_checks.progress(progress),
     )
-    return _partition(
+    p = _partition(
         g,
         found,
         "leiden",
@@ -217,6 +228,8 @@ def leiden(
         weight=weight,
         directed=d,
     )
+    p._attrs["incremental"] = incremental
+    return p
 
 
 def louvain(

@@ -50,8 +50,8 @@ mod detection {
     /// Leiden: (membership, levels, quality, iterations).
     #[pyfunction]
     #[pyo3(signature = (g, *, objective="modularity", resolution=1.0, weight="weight", directed=true,
-        seed=0, n_iterations=-1, theta=0.01, initial=None, parallel=false, n_threads=None,
-        progress=None))]
+        seed=0, n_iterations=-1, theta=0.01, initial=None, parallel=false, incremental=true,
+        n_threads=None, progress=None))]
     #[allow(clippy::too_many_arguments)]
     pub fn leiden<'py>(
         py: Python<'py>,
@@ -65,6 +65,7 @@ mod detection {
         theta: f64,
         initial: Option<PyReadonlyArray1<'py, u32>>,
         parallel: bool,
+        incremental: bool,
         n_threads: Option<usize>,
         progress: Option<Bound<'py, PyAny>>,
     ) -> PyResult<Found<'py>> {
@@ -80,6 +81,7 @@ mod detection {
             n_iterations,
             theta,
             parallel,
+            incremental,
         };
         let init = initial.as_ref().map(|a| a.as_slice()).transpose()?;
         let inner = &g.get().inner;

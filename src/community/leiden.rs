@@ -41,6 +41,10 @@ pub struct LeidenConfig {
     /// [`super::moving_parallel`]): faster with several threads, but the result depends on
     /// thread timing, so a seed no longer fixes it. Off by default.
     pub parallel: bool,
+    /// Later iterations revisit only what the previous one changed (see [`leiden`]); when
+    /// false, every iteration queues every node and refines every community from singletons,
+    /// as the first does: slower, for a slightly higher quality. On by default.
+    pub incremental: bool,
 }
 
 impl Default for LeidenConfig {
@@ -51,6 +55,7 @@ impl Default for LeidenConfig {
             n_iterations: -1,
             theta: DEFAULT_THETA,
             parallel: false,
+            incremental: true,
         }
     }
 }
@@ -93,7 +98,9 @@ pub(crate) fn check_config(cfg: &LeidenConfig) -> CoreResult<()> {
 /// only the changed nodes (moved at level 0, or above it by the previous iteration) and their
 /// neighbours start alone; the largest connected piece of the others starts as one
 /// sub-community, its core. With `n_iterations < 0` the run stops after an iteration that
-/// moves nothing or gains less than [`CONVERGENCE_TOL`] times the total weight.
+/// moves nothing or gains less than [`CONVERGENCE_TOL`] times the total weight. With
+/// [`LeidenConfig::incremental`] off, every iteration is full, and only the last rule stops
+/// the run.
 ///
 /// After the first local moving, nodes are renumbered community by community (and back at the
 /// end), so that everything after it reads each community's rows together; the incremental
@@ -224,6 +231,11 @@ pub(crate) fn run(
         }
         if cfg.n_iterations < 0 && (moves.count == 0 || moves.gain < tol) {
             break;
+        }
+        if !cfg.incremental {
+            // A full iteration refines every community afresh, at random: even after one
+            // that lifted nothing, the next may find new merges.
+            continue;
         }
         if !lifted.contains(&true) {
             // The next iteration would queue nothing and refine nothing: it cannot change
@@ -545,6 +557,31 @@ mod tests {
             assert_eq!(two.membership, many.membership);
         }
         assert_eq!(run(many.iterations as i64).membership, many.membership);
+    }
+
+    #[test]
+    fn full_iterations_run_every_iteration_asked() {
+        // The incremental run stops once an iteration lifts nothing; a full one cannot know
+        // that the next refinement finds nothing, so it runs all of them, from the same
+        // first iteration.
+        let g = ring_of_cliques(40, 7);
+        let run = |n_iterations, incremental| {
+            let cfg = LeidenConfig {
+                n_iterations,
+                incremental,
+                seed: 3,
+                ..Default::default()
+            };
+            leiden(&g, None, &cfg, &Control::new()).unwrap()
+        };
+        assert!(run(6, true).iterations < 6);
+        let full = run(6, false);
+        assert_eq!(full.iterations, 6);
+        assert_eq!(run(1, false), run(1, true));
+        assert!(full.quality >= run(1, false).quality);
+        for (v, &x) in full.membership.iter().enumerate() {
+            assert_eq!(x as usize, v / 7);
+        }
     }
 
     #[test]

@@ -338,6 +338,33 @@ def test_parallel_moves_race_but_keep_quality_and_connected_communities():
     assert max(p.quality() for p in par) >= seq - 0.002
 
 
+def test_full_iterations_revisit_everything_and_keep_communities_connected():
+    # Mixing 0.5: later iterations still find gains, and the incremental ones stop early.
+    g, truth = planted(5, n_groups=8, size=700, k_in=10.0, k_out=10.0)
+    G = to_nx(g)
+    # The first iteration is the same either way.
+    assert np.array_equal(
+        leiden(g, seed=2, n_iterations=1).codes,
+        leiden(g, seed=2, n_iterations=1, incremental=False).codes,
+    )
+    inc = [leiden(g, seed=s, n_iterations=4) for s in range(4)]
+    full = [leiden(g, seed=s, n_iterations=4, incremental=False) for s in range(4)]
+    # Incremental runs stop once an iteration lifts nothing; full ones run every iteration
+    # asked, since a fresh refinement may still find merges.
+    assert any(p.attrs["iterations"] < 4 for p in inc)
+    assert all(p.attrs["iterations"] == 4 for p in full)
+    assert all(p.attrs["incremental"] is False for p in full)
+    assert inc[0].attrs["incremental"] is True
+    mean = lambda ps: np.mean([p.quality() for p in ps])  # noqa: E731
+    assert mean(full) >= mean(inc) - 2e-4
+    for p in full:
+        assert ref_nmi_ari(p.codes, truth)[0] >= 0.5
+        for _, members in p.membership.groupby(p.membership):
+            assert nx.is_connected(G.subgraph(members.index))
+    until = leiden(g, seed=1, incremental=False)
+    assert until.quality() >= leiden(g, seed=1, incremental=False, n_iterations=2).quality()
+
+
 def test_leiden_is_deterministic_under_rayon_num_threads():
     code = (
         "import numpy as np, networkx as nx, pandas as pd\n"
@@ -466,6 +493,7 @@ def test_leiden_handles_edgeless_and_isolated():
         ({"directed": True}, "directed"),
         ({"n_threads": 0}, "n_threads"),
         ({"parallel": "yes"}, "parallel"),
+        ({"incremental": 1}, "incremental"),
     ],
 )
 def test_leiden_bad_input(kwargs, match):
