@@ -12,15 +12,21 @@ github's web/ML developer label (the last two are attributes rather than communi
 tool scores low there). LFR graphs of 10^4 nodes (and 10^5 without ``--quick``) also run at
 mixing 0.1 to 0.5.
 
-Tools: socialcrm ``leiden`` (until stable, ``n_iterations=-1``; 2 iterations; and until stable
-with the racing ``parallel=True`` local moving, not reproducible) and
-``louvain``; leidenalg ``ModularityVertexPartition`` (``n_iterations=-1``; skipped above 10^5
-nodes, too slow); igraph ``community_leiden(objective_function="modularity",
-n_iterations=-1)`` and ``community_multilevel``; NetworKit ``PLM`` (with refinement) and
-``ParallelLeiden``; ``graspologic_native.leiden`` (its default of one iteration).
+Tools: socialcrm ``leiden`` (until stable, ``n_iterations=-1``; 2 and 3 iterations; full
+iterations until stable, ``incremental=False``; and until stable, 2 and 3 iterations with the
+racing ``parallel=True`` local moving, not reproducible) and ``louvain``; leidenalg
+``ModularityVertexPartition`` (``n_iterations=-1``; skipped above 10^5 nodes, too slow); igraph
+``community_leiden(objective_function="modularity", n_iterations=-1)`` and
+``community_multilevel``; NetworKit ``PLM`` (with refinement) and ``ParallelLeiden``;
+``graspologic_native.leiden`` (its default of one iteration).
+
+A second table sets every peer against the fastest socialcrm setting whose mean modularity is
+at least the peer's, less ``EQUAL_MODULARITY`` (1e-4, a tenth of the usual spread between
+seeds): the speed-up at equal or better modularity.
 
 Usage: ``python benches/bench_community.py [--quick] [--shared DIR] [--only NAMES]``. Results go
-to ``bench-results/community.json`` and a Markdown table to stdout.
+to ``bench-results/community.json`` (``results``, and ``matched`` for the second table) and
+both Markdown tables to stdout.
 """
 
 from __future__ import annotations
@@ -44,6 +50,8 @@ from socialcrm.community import ari, leiden, louvain, modularity, nmi
 
 OUT = _graphs.ROOT / "bench-results" / "community.json"
 LEIDENALG_MAX = 100_000
+# Mean modularities this close count as equal: seeds alone move a mean by more.
+EQUAL_MODULARITY = 1e-4
 
 
 MIXINGS = (0.1, 0.2, 0.3, 0.4, 0.5)
@@ -92,7 +100,17 @@ def tools(s: np.ndarray, t: np.ndarray, n: int) -> tuple[dict[str, Callable], Gr
     out: dict[str, Callable] = {
         "socialcrm leiden": lambda seed: leiden(g, seed=seed).codes,
         "socialcrm leiden (2 it.)": lambda seed: leiden(g, seed=seed, n_iterations=2).codes,
+        "socialcrm leiden (3 it.)": lambda seed: leiden(g, seed=seed, n_iterations=3).codes,
+        "socialcrm leiden (full iterations)": lambda seed: (
+            leiden(g, seed=seed, incremental=False).codes
+        ),
         "socialcrm leiden (parallel)": lambda seed: leiden(g, seed=seed, parallel=True).codes,
+        "socialcrm leiden (parallel, 2 it.)": lambda seed: (
+            leiden(g, seed=seed, parallel=True, n_iterations=2).codes
+        ),
+        "socialcrm leiden (parallel, 3 it.)": lambda seed: (
+            leiden(g, seed=seed, parallel=True, n_iterations=3).codes
+        ),
         "socialcrm louvain": lambda seed: louvain(g, seed=seed).codes,
         "igraph leiden": lambda seed: ig_run(
             seed,
@@ -189,11 +207,61 @@ def main() -> None:
                     "cpus": __import__("os").cpu_count(),
                     "load": __import__("os").getloadavg(),
                     "results": results,
+                    "matched": json.loads(matched(pd.DataFrame(results)).to_json(orient="records")),
                 },
                 indent=1,
             )
         )
-    print(markdown(pd.DataFrame(results)))
+    df = pd.DataFrame(results)
+    print(markdown(df))
+    print()
+    print(matched_markdown(matched(df)))
+
+
+def matched(df: pd.DataFrame) -> pd.DataFrame:
+    """Every peer on every graph against the fastest socialcrm setting at equal or better
+    modularity (mean over seeds, less ``EQUAL_MODULARITY``); ``speedup`` is the peer's time over
+    ours, NaN when no setting reaches the peer's modularity."""
+    rows = []
+    for name, part in df.groupby("graph", sort=False):
+        ours = part[part["tool"].str.startswith("socialcrm")]
+        for peer in part[~part["tool"].str.startswith("socialcrm")].itertuples():
+            good = ours[ours["modularity"] >= peer.modularity - EQUAL_MODULARITY]
+            best = good.loc[good["seconds"].idxmin()] if len(good) else None
+            rows.append(
+                {
+                    "graph": name,
+                    "peer": peer.tool,
+                    "peer_seconds": peer.seconds,
+                    "peer_modularity": peer.modularity,
+                    "socialcrm": None if best is None else best["tool"],
+                    "seconds": np.nan if best is None else best["seconds"],
+                    "modularity": np.nan if best is None else best["modularity"],
+                    "speedup": np.nan if best is None else peer.seconds / best["seconds"],
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def matched_markdown(m: pd.DataFrame) -> str:
+    lines = [
+        "| graph | peer | seconds | modularity | socialcrm at equal or better modularity "
+        "| seconds | modularity | speed-up |",
+        "| --- | --- | ---: | ---: | --- | ---: | ---: | ---: |",
+    ]
+    for r in m.itertuples():
+        if not isinstance(r.socialcrm, str):
+            lines.append(
+                f"| {r.graph} | {r.peer} | {r.peer_seconds:.3f} | {r.peer_modularity:.4f} "
+                "| none | | | |"
+            )
+            continue
+        lines.append(
+            f"| {r.graph} | {r.peer} | {r.peer_seconds:.3f} | {r.peer_modularity:.4f} "
+            f"| {r.socialcrm.removeprefix('socialcrm ')} | {r.seconds:.3f} | {r.modularity:.4f} "
+            f"| {r.speedup:.2f} |"
+        )
+    return "\n".join(lines)
 
 
 def markdown(df: pd.DataFrame) -> str:
