@@ -123,9 +123,10 @@ def leiden(
         False makes every iteration full, as the first is, and as leidenalg and igraph
         iterate: every customer queued, every community refined from singletons, and (with
         ``n_iterations=-1``) iterations until one changes nothing or gains less than
-        :math:`10^{-6}`. On LFR graphs of :math:`10^5` nodes at mixing 0.3 to 0.5 that took
-        about twice the time for a mean modularity higher by 1e-4 to 2e-4, igraph's level,
-        in one comparison over three seeds. ``attrs["incremental"]`` records the choice.
+        :math:`10^{-6}`. On LFR graphs of :math:`10^5` nodes that took 1.5 to 2.2 times as
+        long, for a mean modularity higher by 2e-5 to 2e-4 (the most at mixing 0.4 and 0.5),
+        within 5e-5 of igraph's Leiden, in one benchmark run over three seeds.
+        ``attrs["incremental"]`` records the choice.
     n_threads : int, optional
         Threads for local moving (with ``parallel``), refinement and aggregation; default all
         (or ``RAYON_NUM_THREADS``).
