@@ -306,7 +306,8 @@ class Partition:
 
     @property
     def attrs(self) -> dict[str, Any]:
-        """algorithm, objective, resolution, seed, iterations, weight, directed."""
+        """algorithm, objective, resolution, seed, iterations, parallel, weight, directed;
+        Leiden's partitions also record ``incremental``."""
         return dict(self._attrs)
 
     def quality(self) -> float:
