@@ -5,6 +5,7 @@ import numpy as np
 import numpy.typing as npt
 
 __all__ = [
+    "LEIDEN_INCREMENTAL_MIN_EDGES",
     "CsrGraph",
     "attribute_influence",
     "betweenness",
@@ -239,6 +240,8 @@ def check_config(text: str) -> str: ...
 
 # -- community detection --
 _Found = tuple[_U32, npt.NDArray[np.uint32], float, int]
+
+LEIDEN_INCREMENTAL_MIN_EDGES: int
 
 def leiden(
     g: CsrGraph,

@@ -66,19 +66,20 @@ def leiden(
     measured in edge-weight units (:math:`m` times the modularity gain) as in leidenalg; this
     guarantees that every community is connected) and *aggregation* (one node per refined
     sub-community, starting from the unrefined partition), until no community merges.
-    Further iterations restart from the original graph with the partition found; as fast
+    Further iterations restart from the original graph with the partition found. The first
+    two are full; on graphs of at least 65,536 edges the later ones are incremental: as fast
     local moving only revisits what changed, they first queue only the customers moved at a
     coarser level by the previous iteration (and their neighbours), refine only the
     communities that their moves touched (the others stay whole, and are connected), and at
     the next level first queue only the pieces of the refined communities (and their
     neighbours). Inside a refined community of at least 512 customers only the changed
     customers and their neighbours start alone; the largest connected piece of the others
-    starts as one sub-community, so
-    a late iteration re-examines the region around what moved rather than the whole
-    community (on LFR graphs of :math:`10^5` and :math:`10^6` nodes, modularity lower by
-    at most 0.0002 in 17-33% less time; on github, whose iterations keep finding small gains
-    anywhere, 0.0016 lower on average over 32 seeds, in less than half the time).
-    ``incremental=False`` turns all of this off.
+    starts as one sub-community, so a late iteration re-examines the region around what
+    moved rather than the whole community (on LFR graphs of :math:`10^5` nodes, 1.5 to 2.2
+    times faster than full iterations, at a modularity lower by 2e-5 to 2e-4; on github,
+    whose iterations keep finding small gains anywhere, 0.0015 lower on average over 20
+    seeds, 5.6 times faster). Smaller graphs always get full iterations: they take
+    milliseconds there, and find better optima. ``incremental=False`` turns all of this off.
 
     Parameters
     ----------
@@ -102,10 +103,10 @@ def leiden(
     n_iterations : int, default -1
         Full iterations; -1 iterates until an iteration changes nothing or raises the
         quality by less than :math:`10^{-6} m` (:math:`m` the total edge weight: a
-        modularity gain below :math:`10^{-6}`), at most 1000 iterations. Either way the
-        run stops early after an iteration that moves no sub-community above the first
-        level: the next one would have nothing to revisit (``attrs["iterations"]`` says
-        how many ran).
+        modularity gain below :math:`10^{-6}`), at most 1000 iterations. With incremental
+        iterations, the run also stops after an iteration that moves no sub-community above
+        the first level: the next one would have nothing to revisit
+        (``attrs["iterations"]`` says how many ran).
     parallel : bool, default False
         Local moving on all threads at once, as NetworKit's PLM does: in rounds, every
         thread moves its share of the queued customers, reading the communities as the
@@ -118,15 +119,14 @@ def leiden(
         aggregation are the same either way, so every community is still connected. Used
         only where at least 4096 nodes are queued and more than one thread runs; with one
         thread the result is the default's.
-    incremental : bool, default True
-        Later iterations revisit only what the previous one changed, as described above.
-        False makes every iteration full, as the first is, and as leidenalg and igraph
-        iterate: every customer queued, every community refined from singletons, and (with
-        ``n_iterations=-1``) iterations until one changes nothing or gains less than
-        :math:`10^{-6}`. On LFR graphs of :math:`10^5` nodes that took 1.5 to 2.2 times as
-        long, for a mean modularity higher by 2e-5 to 2e-4 (the most at mixing 0.4 and 0.5),
-        within 5e-5 of igraph's Leiden, in one benchmark run over three seeds.
-        ``attrs["incremental"]`` records the choice.
+        Iterations after the second revisit only what the previous one changed, as
+        described above, on graphs of at least 65,536 edges
+        (``socialcrm._core.LEIDEN_INCREMENTAL_MIN_EDGES``). False makes every iteration
+        full, as the first two are, and as leidenalg and igraph iterate: every customer
+        queued, every community refined from singletons, and (with ``n_iterations=-1``)
+        iterations until one changes nothing or gains less than :math:`10^{-6}`; see above
+        for what that costs and gains. ``attrs["incremental"]`` records whether incremental
+        iterations were used.
     n_threads : int, optional
         Threads for local moving (with ``parallel``), refinement and aggregation; default all
         (or ``RAYON_NUM_THREADS``).
@@ -229,7 +229,7 @@ def leiden(
         weight=weight,
         directed=d,
     )
-    p._attrs["incremental"] = incremental
+    p._attrs["incremental"] = incremental and g.n_edges >= _core.LEIDEN_INCREMENTAL_MIN_EDGES
     return p
 
 

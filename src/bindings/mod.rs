@@ -43,6 +43,9 @@ mod _core {
     // -- community detection --
     #[pymodule_export]
     use super::community::{label_propagation, leiden, louvain};
+    /// Fewest edges for Leiden's incremental iterations; smaller graphs get full ones.
+    #[pymodule_export]
+    const LEIDEN_INCREMENTAL_MIN_EDGES: usize = crate::community::INCREMENTAL_MIN_EDGES;
 
     // -- community evaluation --
     #[pymodule_export]

@@ -9,7 +9,9 @@ mod moving;
 mod moving_parallel;
 mod refine;
 pub use label_propagation::{LabelPropagationConfig, label_propagation};
-pub use leiden::{Clustering, DEFAULT_THETA, LeidenConfig, MAX_ITERATIONS, leiden};
+pub use leiden::{
+    Clustering, DEFAULT_THETA, INCREMENTAL_MIN_EDGES, LeidenConfig, MAX_ITERATIONS, leiden,
+};
 pub use louvain::louvain;
 
 // -- evaluation: modularity, conductance, coverage, partition comparison --

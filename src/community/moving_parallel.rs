@@ -298,38 +298,8 @@ mod tests {
     use super::*;
     use crate::community::aggregate::modularity_graph;
     use crate::community::{LeidenConfig, leiden};
-    use crate::graph::{EdgeWeight, Graph, test_graph};
+    use crate::graph::{EdgeWeight, test_graph, test_planted as planted};
     use crate::parallel::with_threads;
-    use rand::Rng as _;
-
-    /// `groups` planted groups of `size` nodes: each pair inside a group is linked with
-    /// probability `p_in`, each node also has `out` links to random nodes anywhere.
-    fn planted(groups: usize, size: usize, p_in: f64, out: usize, seed: u64) -> Graph {
-        let mut rng = crate::rng::stream(seed, 0);
-        let n = groups * size;
-        let (mut s, mut t) = (vec![], vec![]);
-        for gi in 0..groups {
-            let base = (gi * size) as u32;
-            for i in 0..size as u32 {
-                for j in i + 1..size as u32 {
-                    if rng.random::<f64>() < p_in {
-                        s.push(base + i);
-                        t.push(base + j);
-                    }
-                }
-            }
-        }
-        for v in 0..n as u32 {
-            for _ in 0..out {
-                let u = rng.random_range(0..n as u32);
-                if u != v {
-                    s.push(v);
-                    t.push(u);
-                }
-            }
-        }
-        test_graph(&s, &t, None, n, false)
-    }
 
     fn h_of(wg: &WorkGraph, comm: &[u32], scale: f64) -> f64 {
         let n = wg.n();

@@ -211,6 +211,37 @@ impl InSlots<'_> {
     }
 }
 
+/// A planted-partition test graph: `groups` groups of `size` nodes; each pair inside a group is
+/// linked with probability `p_in`, and each node also has `out` links to random nodes anywhere.
+#[cfg(test)]
+pub(crate) fn test_planted(groups: usize, size: usize, p_in: f64, out: usize, seed: u64) -> Graph {
+    use rand::Rng as _;
+    let mut rng = crate::rng::stream(seed, 0);
+    let n = groups * size;
+    let (mut s, mut t) = (vec![], vec![]);
+    for gi in 0..groups {
+        let base = (gi * size) as u32;
+        for i in 0..size as u32 {
+            for j in i + 1..size as u32 {
+                if rng.random::<f64>() < p_in {
+                    s.push(base + i);
+                    t.push(base + j);
+                }
+            }
+        }
+    }
+    for v in 0..n as u32 {
+        for _ in 0..out {
+            let u = rng.random_range(0..n as u32);
+            if u != v {
+                s.push(v);
+                t.push(u);
+            }
+        }
+    }
+    test_graph(&s, &t, None, n, false)
+}
+
 /// Builds a graph from plain edge lists, keeping self-loops (shared by the unit tests).
 #[cfg(test)]
 pub(crate) fn test_graph(
