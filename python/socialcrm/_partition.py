@@ -194,7 +194,16 @@ class Partition:
     0.375
     """
 
-    __slots__ = ("_attrs", "_codes", "_directed", "_graph", "_levels", "_quality", "_weight")
+    __slots__ = (
+        "_attrs",
+        "_codes",
+        "_directed",
+        "_graph",
+        "_levels",
+        "_quality",
+        "_raw_levels",
+        "_weight",
+    )
 
     def __init__(
         self,
@@ -225,10 +234,12 @@ class Partition:
         raw = [np.asarray(x) for x in levels]
         if any(x.shape != arr.shape for x in raw):
             raise InputError("every level must have one entry per customer")
-        self._codes, *lv = _canonical_rows([arr, *raw])
-        for x in (self._codes, *lv):
-            x.flags.writeable = False
-        self._levels = lv or [self._codes]
+        self._codes = canonical(arr)
+        self._codes.flags.writeable = False
+        # Renumbered on first read: a deep hierarchy of a large graph costs a pass per level,
+        # and most uses never read it.
+        self._raw_levels: list[np.ndarray] | None = raw
+        self._levels: list[np.ndarray] = []
         self._weight = graph._weight_name(weight)
         self._directed = check_directed(graph, directed)
         self._quality = None if quality is None else float(quality)
@@ -299,6 +310,12 @@ class Partition:
     @property
     def levels(self) -> list[pd.Series]:
         """Membership after each aggregation level, finest first (the last is the result)."""
+        if self._raw_levels is not None:
+            lv = _canonical_rows(self._raw_levels)
+            for x in lv:
+                x.flags.writeable = False
+            self._levels = lv or [self._codes]
+            self._raw_levels = None
         return [
             pd.Series(x.astype(np.int64), index=self._graph.nodes, name=f"level_{i}")
             for i, x in enumerate(self._levels)

@@ -431,6 +431,10 @@ def test_leiden_levels_refine_towards_the_result():
     first, second = levels[0], levels[1]
     assert (first.groupby(first).apply(lambda s: second[s.index].nunique()) == 1).all()
     assert first.nunique() >= second.nunique()
+    # Each level numbers its communities by decreasing size, however often it is read.
+    for level in levels:
+        assert level.value_counts().sort_index().is_monotonic_decreasing
+    assert all(a.equals(b) for a, b in zip(levels, p.levels, strict=True))
 
 
 def test_leiden_directed_false_uses_the_undirected_view():
