@@ -136,13 +136,15 @@ def noisy_planted(seed, *, directed=False, n_groups=8, mu=0.4, k=8.0):
     return g, truth
 
 
+def la_runs(G, cls, seeds, **kw):
+    """leidenalg until stable, once per seed, on the edge weights."""
+    return [
+        la.find_partition(G, cls, weights="weight", n_iterations=-1, seed=s, **kw) for s in seeds
+    ]
+
+
 def la_best(G, cls, seeds=(0, 1, 2), **kw):
-    best = None
-    for s in seeds:
-        p = la.find_partition(G, cls, weights="weight", n_iterations=-1, seed=s, **kw)
-        if best is None or p.quality() > best.quality():
-            best = p
-    return best
+    return max(la_runs(G, cls, seeds, **kw), key=lambda p: p.quality())
 
 
 def ours_best(g, seeds=(0, 1, 2), **kw):
@@ -203,23 +205,8 @@ def test_leiden_modularity_matches_leidenalg_on_random_graphs(resolution):
     for seed in range(4):
         g, _ = noisy_planted(seed)
         G = to_ig(g)
-        theirs = [
-            modularity(
-                g,
-                np.asarray(
-                    la.find_partition(
-                        G,
-                        la.RBConfigurationVertexPartition,
-                        weights="weight",
-                        n_iterations=-1,
-                        seed=s,
-                        resolution_parameter=resolution,
-                    ).membership
-                ),
-                resolution=resolution,
-            )
-            for s in seeds
-        ]
+        runs = la_runs(G, la.RBConfigurationVertexPartition, seeds, resolution_parameter=resolution)
+        theirs = [modularity(g, np.asarray(p.membership), resolution=resolution) for p in runs]
         ours = [leiden(g, seed=s, resolution=resolution).quality() for s in seeds]
         diffs.append(np.mean(ours) - np.mean(theirs))
         assert diffs[-1] >= -0.005
@@ -248,17 +235,7 @@ def test_leiden_cpm_matches_leidenalg():
         g, _ = noisy_planted(seed, k=12.0)
         G = to_ig(g)
         for res in (0.05, 0.2):
-            theirs = [
-                la.find_partition(
-                    G,
-                    la.CPMVertexPartition,
-                    weights="weight",
-                    n_iterations=-1,
-                    seed=s,
-                    resolution_parameter=res,
-                )
-                for s in seeds
-            ]
+            theirs = la_runs(G, la.CPMVertexPartition, seeds, resolution_parameter=res)
             # leidenalg reports twice sum_c (e_c - gamma n_c (n_c - 1) / 2) when undirected.
             their_q = np.mean([t.quality() / 2 for t in theirs])
             mine_of_theirs = Partition(
@@ -278,15 +255,8 @@ def test_leiden_cpm_matches_leidenalg():
     seeds = range(10)
     their_mean = np.mean(
         [
-            la.find_partition(
-                to_ig(g),
-                la.CPMVertexPartition,
-                weights="weight",
-                n_iterations=-1,
-                seed=s,
-                resolution_parameter=0.1,
-            ).quality()
-            for s in seeds
+            p.quality()
+            for p in la_runs(to_ig(g), la.CPMVertexPartition, seeds, resolution_parameter=0.1)
         ]
     )
     our_mean = np.mean(
