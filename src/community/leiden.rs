@@ -561,14 +561,7 @@ mod tests {
         // is large enough for incremental iterations.
         let g = ring_of_cliques(160, 30);
         assert!(g.n_edges() >= INCREMENTAL_MIN_EDGES);
-        let run = |n_iterations| {
-            let cfg = LeidenConfig {
-                n_iterations,
-                seed: 3,
-                ..Default::default()
-            };
-            leiden(&g, None, &cfg, &Control::new()).unwrap()
-        };
+        let run = |n_iterations| iterate(&g, n_iterations, true, 3);
         let (two, many) = (run(2), run(50));
         assert_eq!(many.membership, run(-1).membership);
         assert!(many.iterations < 50, "{}", many.iterations);
@@ -578,20 +571,23 @@ mod tests {
         assert_eq!(run(many.iterations as i64).membership, many.membership);
     }
 
+    /// Leiden with the given iterations, mode and seed, every other setting the default.
+    fn iterate(g: &Graph, n_iterations: i64, incremental: bool, seed: u64) -> Clustering {
+        let cfg = LeidenConfig {
+            n_iterations,
+            incremental,
+            seed,
+            ..Default::default()
+        };
+        leiden(g, None, &cfg, &Control::new()).unwrap()
+    }
+
     #[test]
     fn full_iterations_run_every_iteration_asked() {
         // The incremental run stops once an iteration lifts nothing; a full one cannot know
         // that the next refinement finds nothing, so it runs all of them, from the same
         // first iteration. Below `INCREMENTAL_MIN_EDGES` every run is full.
-        let run = |g: &Graph, n_iterations, incremental| {
-            let cfg = LeidenConfig {
-                n_iterations,
-                incremental,
-                seed: 3,
-                ..Default::default()
-            };
-            leiden(g, None, &cfg, &Control::new()).unwrap()
-        };
+        let run = |g: &Graph, n_iterations, incremental| iterate(g, n_iterations, incremental, 3);
         let g = ring_of_cliques(160, 30);
         assert!(run(&g, 6, true).iterations < 6);
         let full = run(&g, 6, false);
@@ -613,15 +609,7 @@ mod tests {
         // incremental run goes on to a second, full one: the same as in a full run. Only the
         // third may differ, being incremental.
         let g = test_planted(10, 600, 0.02, 10, 3);
-        let run = |n_iterations, incremental| {
-            let cfg = LeidenConfig {
-                n_iterations,
-                incremental,
-                seed: 9,
-                ..Default::default()
-            };
-            leiden(&g, None, &cfg, &Control::new()).unwrap()
-        };
+        let run = |n_iterations, incremental| iterate(&g, n_iterations, incremental, 9);
         let two = run(2, true);
         assert_eq!(two.iterations, 2);
         assert!(two == run(2, false), "the second iteration was not full");
