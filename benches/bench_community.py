@@ -36,7 +36,7 @@ import json
 import platform
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 import numpy as np
@@ -63,8 +63,11 @@ def seeds_for(n: int) -> int:
     return 5 if n < 10_000 else 3
 
 
-def tools(s: np.ndarray, t: np.ndarray, n: int) -> tuple[dict[str, Callable], Graph]:
-    """Each tool's prepared graph and a call ``seed -> membership per node code``."""
+def tools(
+    s: np.ndarray, t: np.ndarray, n: int, keep: Collection[str] | None = None
+) -> tuple[dict[str, Callable], Graph]:
+    """Each tool's prepared graph and a call ``seed -> membership per node code``; only the
+    tools named in ``keep`` (default all) get their graph built."""
     import random
 
     import graspologic_native as gn
@@ -72,13 +75,21 @@ def tools(s: np.ndarray, t: np.ndarray, n: int) -> tuple[dict[str, Callable], Gr
     import leidenalg as la
     import networkit as nk
 
+    def wanted(*prefixes: str) -> bool:
+        return keep is None or any(k.startswith(prefixes) for k in keep)
+
     g = Graph.from_pandas(
         pd.DataFrame({"source": s, "target": t}), directed=False, nodes=np.arange(n)
     )
-    G = ig.Graph(n=n, edges=np.stack([s, t], axis=1))
+    G = ig.Graph(n=n, edges=np.stack([s, t], axis=1)) if wanted("igraph", "leidenalg") else None
     K = nk.Graph(n, weighted=False, directed=False)
-    K.addEdges((s.astype(np.uint64), t.astype(np.uint64)))
-    edges = [(str(a), str(b), 1.0) for a, b in zip(s.tolist(), t.tolist(), strict=False)]
+    if wanted("networkit"):
+        K.addEdges((s.astype(np.uint64), t.astype(np.uint64)))
+    edges = (
+        [(str(a), str(b), 1.0) for a, b in zip(s.tolist(), t.tolist(), strict=False)]
+        if wanted("graspologic")
+        else []
+    )
 
     def gn_leiden(seed: int) -> np.ndarray:
         _, parts = gn.leiden(edges=edges, seed=seed + 1)
@@ -129,6 +140,8 @@ def tools(s: np.ndarray, t: np.ndarray, n: int) -> tuple[dict[str, Callable], Gr
                 G, la.ModularityVertexPartition, n_iterations=-1, seed=seed
             ).membership
         )
+    if keep is not None:
+        out = {k: v for k, v in out.items() if k in keep}
     return out, g
 
 

@@ -51,7 +51,7 @@ def graphs() -> dict[str, tuple[np.ndarray, np.ndarray, int]]:
 
 
 def pairs(name: str, s: np.ndarray, t: np.ndarray, n: int, rounds: int) -> list[dict]:
-    runs, g = tools(s, t, n)
+    runs, g = tools(s, t, n, keep=OURS + PEERS)
     seeds = 1 if n >= 1_000_000 else 3
     # (ours, peer) -> list of (our seconds, peer seconds, our modularity, peer modularity)
     got: dict[tuple[str, str], list[tuple[float, float, float, float]]] = {
