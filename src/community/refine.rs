@@ -373,6 +373,10 @@ fn join_settled(
     sc.order.retain(|&i| sc.label[i as usize] as usize != core);
 }
 
+/// Exponents below this give weights under `1.6e-28`: added to the best candidate's weight of
+/// 1 they leave the sum unchanged, even summed over a billion candidates, so `exp` is skipped.
+const NEGLIGIBLE_EXPONENT: f64 = -64.0;
+
 /// Draws a candidate with probability proportional to `exp((gain - max_gain) / theta_unit)`.
 fn choose(
     cand: &mut [(u32, f64)],
@@ -386,7 +390,12 @@ fn choose(
     let mut total = 0.0;
     for c in cand.iter_mut() {
         let p = if theta_unit > 0.0 {
-            ((c.1 - max_gain) / theta_unit).exp()
+            let z = (c.1 - max_gain) / theta_unit;
+            if z < NEGLIGIBLE_EXPONENT {
+                0.0
+            } else {
+                z.exp()
+            }
         } else if c.1 == max_gain {
             1.0
         } else {
@@ -428,7 +437,7 @@ mod tests {
     }
 
     /// Clique {0,1,2,3}, then 3-4 and 4-5, then the `rest` of the edges, on `n` nodes.
-    fn clique_path_and(rest: impl Iterator<Item = (u32, u32)>, n: usize) -> WorkGraph {
+    fn clique_path_and(rest: impl Iterator<Item = (u32, u32)>, n: usize) -> WorkGraph<'static> {
         let head = [
             (0, 1),
             (0, 2),
@@ -445,7 +454,7 @@ mod tests {
     }
 
     /// The clique and path, then triangle {5,6,7}; node 4 will be fresh.
-    fn clique_path_triangle() -> WorkGraph {
+    fn clique_path_triangle() -> WorkGraph<'static> {
         clique_path_and([(5, 6), (6, 7), (5, 7)].into_iter(), 8)
     }
 
