@@ -10,8 +10,12 @@ use crate::parallel::{WORK_CHUNKS, balanced_bounds};
 use crate::prefetch::prefetch_at;
 use crate::scale::{scaled, weight_shift};
 use rayon::prelude::*;
+use std::borrow::Cow;
 
 /// Symmetric weighted adjacency with per-node null-model weights.
+///
+/// The rows may borrow a customer graph's own adjacency (see [`from_graph`]); every graph built
+/// here owns them (`WorkGraph<'static>`).
 ///
 /// For a pair `{u, v}`, `u != v`, both rows hold the same weight `w_uv` (for a directed graph
 /// `A_uv + A_vu`); `self_w[u]` is the weight inside `u` counted once (a self-loop, or on an
@@ -19,9 +23,9 @@ use rayon::prelude::*;
 /// `H = sum_c (E_c - scale * A_c * B_c)` with `E_c` the weight inside `c` and `A_c`, `B_c` the
 /// sums of `a`, `b` over `c` (see [`super::quality`]).
 #[derive(Debug, Clone, Default, PartialEq)]
-pub(crate) struct WorkGraph {
-    pub offsets: Vec<usize>,
-    pub targets: Vec<u32>,
+pub(crate) struct WorkGraph<'g> {
+    pub offsets: Cow<'g, [usize]>,
+    pub targets: Cow<'g, [u32]>,
     /// Row weights by slot; on a unit graph only as many ones as the longest row holds
     /// ([`Self::row`] slices them), which spares writing and paging in 8 bytes per entry.
     pub weights: Vec<f64>,
@@ -35,7 +39,7 @@ pub(crate) struct WorkGraph {
 /// One chunk of rows built in parallel: targets, weights, row lengths, and per-node extras.
 type Rows = (Vec<u32>, Vec<f64>, Vec<usize>, Vec<[f64; 3]>);
 
-impl WorkGraph {
+impl WorkGraph<'_> {
     pub fn n(&self) -> usize {
         self.self_w.len()
     }
@@ -83,6 +87,10 @@ impl WorkGraph {
 
     /// Total edge weight `m` (each pair once, self weight once), summed in node order.
     pub fn total_weight(&self) -> f64 {
+        if self.unit && self.self_w.iter().all(|&x| x == 0.0) {
+            // Every pair holds two slots of weight 1: exact, as the sum below would be.
+            return self.targets.len() as f64 * 0.5;
+        }
         let per_node: Vec<f64> = (0..self.n())
             .into_par_iter()
             .map(|u| {
@@ -101,7 +109,7 @@ impl WorkGraph {
 
     /// Concatenates chunks of rows, copying each chunk into its place in parallel (a sequential
     /// copy of every slot cost as much as building the rows).
-    fn from_rows(chunks: Vec<Rows>, n: usize) -> Self {
+    fn from_rows(chunks: Vec<Rows>, n: usize) -> WorkGraph<'static> {
         let mut slot_at = Vec::with_capacity(chunks.len() + 1);
         let mut node_at = Vec::with_capacity(chunks.len() + 1);
         slot_at.push(0usize);
@@ -112,25 +120,15 @@ impl WorkGraph {
         }
         let n_slots = slot_at[chunks.len()];
         debug_assert_eq!(node_at[chunks.len()], n);
-        let mut g = WorkGraph {
-            offsets: vec![0; n + 1],
-            targets: vec![0; n_slots],
-            weights: vec![0.0; n_slots],
-            self_w: vec![0.0; n],
-            a: vec![0.0; n],
-            b: vec![0.0; n],
-            unit: false,
-        };
+        let (mut offsets, mut targets, mut weights) =
+            (vec![0; n + 1], vec![0u32; n_slots], vec![0.0; n_slots]);
+        let (mut self_w, mut a, mut b) = (vec![0.0; n], vec![0.0; n], vec![0.0; n]);
         // Disjoint destination slices, one per chunk.
         let mut parts = Vec::with_capacity(chunks.len());
         {
-            let (mut t, mut w) = (&mut g.targets[..], &mut g.weights[..]);
-            let (mut o, mut s, mut a, mut b) = (
-                &mut g.offsets[1..],
-                &mut g.self_w[..],
-                &mut g.a[..],
-                &mut g.b[..],
-            );
+            let (mut t, mut w) = (&mut targets[..], &mut weights[..]);
+            let (mut o, mut s, mut a, mut b) =
+                (&mut offsets[1..], &mut self_w[..], &mut a[..], &mut b[..]);
             for (i, chunk) in chunks.iter().enumerate() {
                 let (slots, nodes) = (chunk.0.len(), chunk.2.len());
                 let (t0, t1) = std::mem::take(&mut t).split_at_mut(slots);
@@ -157,7 +155,15 @@ impl WorkGraph {
                 }
             },
         );
-        g
+        WorkGraph {
+            offsets: offsets.into(),
+            targets: targets.into(),
+            weights,
+            self_w,
+            a,
+            b,
+            unit: false,
+        }
     }
 }
 
@@ -181,7 +187,7 @@ fn build_exact(
     lens: &[usize],
     unit: bool,
     fill: impl Fn(usize, &mut [u32], &mut [f64]) -> [f64; 3] + Sync,
-) -> WorkGraph {
+) -> WorkGraph<'static> {
     let n = lens.len();
     let mut offsets = Vec::with_capacity(n + 1);
     offsets.push(0usize);
@@ -229,8 +235,8 @@ fn build_exact(
         b.push(xb);
     }
     let g = WorkGraph {
-        offsets,
-        targets,
+        offsets: offsets.into(),
+        targets: targets.into(),
         weights,
         self_w,
         a,
@@ -240,7 +246,7 @@ fn build_exact(
     if unit { g.into_unit() } else { g }
 }
 
-impl WorkGraph {
+impl<'g> WorkGraph<'g> {
     /// The same graph marked unit, its weights replaced by ones for the longest row.
     fn into_unit(self) -> Self {
         let longest = self
@@ -255,20 +261,39 @@ impl WorkGraph {
             ..self
         }
     }
+
+    /// The same graph owning its rows.
+    #[cfg(test)]
+    pub(crate) fn into_owned(self) -> WorkGraph<'static> {
+        WorkGraph {
+            offsets: Cow::Owned(self.offsets.into_owned()),
+            targets: Cow::Owned(self.targets.into_owned()),
+            weights: self.weights,
+            self_w: self.self_w,
+            a: self.a,
+            b: self.b,
+            unit: self.unit,
+        }
+    }
 }
 
 /// The working graph of `g` under `weight`: the directed view (`directed`, only for a directed
 /// graph) keeps out- and in-strengths as the null-model weights, the undirected view adds the
 /// two directions of each pair. For modularity `a = b = k/2` (undirected) or `a = k_out`,
 /// `b = k_in` (directed); for CPM `a = b = 1`.
-pub(crate) fn from_graph(
-    g: &Graph,
+pub(crate) fn from_graph<'g>(
+    g: &'g Graph,
     weight: EdgeWeight,
     directed: bool,
     objective: Objective,
     ctl: &Control,
-) -> CoreResult<WorkGraph> {
+) -> CoreResult<WorkGraph<'g>> {
     let w = g.edge_weights(weight)?;
+    if w.is_none_or(|w| w.par_iter().all(|&x| x == 1.0)) {
+        if let Some(view) = unit_view(g, objective) {
+            return Ok(view);
+        }
+    }
     // Modularity does not depend on the weights' scale but squares their sums: extreme scales
     // are brought near 1 by an exact power of two. CPM compares weights with the resolution,
     // so its weights stay as given.
@@ -277,6 +302,17 @@ pub(crate) fn from_graph(
         _ => None,
     };
     let w = rescaled.as_deref().or(w);
+    built(g, w, directed, objective, ctl)
+}
+
+/// The working graph of `g` with row weights `w` (`None`: all 1), its rows copied.
+fn built(
+    g: &Graph,
+    w: Option<&[f64]>,
+    directed: bool,
+    objective: Objective,
+    ctl: &Control,
+) -> CoreResult<WorkGraph<'static>> {
     let wt = |slot: usize| w.map_or(1.0, |w| w[slot]);
     // Without weights every row weight of an undirected graph is 1, known before building (a
     // directed graph's rows add the two directions of a pair).
@@ -314,6 +350,33 @@ pub(crate) fn from_graph(
         return Ok(wg.into_unit());
     }
     Ok(wg)
+}
+
+/// The working graph of `g` with every edge weight 1, reading its adjacency in place when it is
+/// undirected and has no self-loop: the rows are then exactly the graph's own, and copying them
+/// would cost a twentieth of a whole Leiden run. `None` for any other graph.
+fn unit_view(g: &Graph, objective: Objective) -> Option<WorkGraph<'_>> {
+    if g.is_directed() || g.n_self_loops() > 0 {
+        return None;
+    }
+    let offsets = g.offsets();
+    let null_weight: Vec<f64> = match objective {
+        Objective::Modularity => offsets
+            .par_windows(2)
+            .map(|r| (r[1] - r[0]) as f64 * 0.5)
+            .collect(),
+        Objective::Cpm => vec![1.0; g.n_nodes()],
+    };
+    let view = WorkGraph {
+        offsets: Cow::Borrowed(offsets),
+        targets: Cow::Borrowed(g.targets()),
+        weights: Vec::new(),
+        self_w: vec![0.0; g.n_nodes()],
+        a: null_weight.clone(),
+        b: null_weight,
+        unit: false,
+    };
+    Some(view.into_unit())
 }
 
 /// Emits `u`'s symmetric row entry by entry (no self entry); returns (self weight,
@@ -395,7 +458,7 @@ pub(crate) fn group(comm: &[u32], k: usize) -> (Vec<usize>, Vec<u32>) {
 
 /// The same graph with its nodes renumbered: node `order[i]` of `g` becomes node `i`, so that
 /// `new_id[order[i]] == i`. Rows are copied in parallel over fixed chunks.
-pub(crate) fn permuted(g: &WorkGraph, order: &[u32]) -> WorkGraph {
+pub(crate) fn permuted(g: &WorkGraph<'_>, order: &[u32]) -> WorkGraph<'static> {
     let n = g.n();
     let mut new_id = vec![0u32; n];
     for (i, &v) in order.iter().enumerate() {
@@ -430,7 +493,7 @@ pub(crate) fn permuted(g: &WorkGraph, order: &[u32]) -> WorkGraph {
 /// the weight inside a community becomes its self weight, `a` and `b` add up. Rows are built in
 /// parallel over fixed chunks of communities, each in a fixed order, so the result does not
 /// depend on the thread count.
-pub(crate) fn aggregate(g: &WorkGraph, comm: &[u32], k: usize) -> WorkGraph {
+pub(crate) fn aggregate(g: &WorkGraph<'_>, comm: &[u32], k: usize) -> WorkGraph<'static> {
     let (c_off, members) = group(comm, k);
     let mut cost = Vec::with_capacity(k + 1);
     cost.push(0usize);
@@ -501,8 +564,14 @@ pub(crate) fn aggregate(g: &WorkGraph, comm: &[u32], k: usize) -> WorkGraph {
 
 /// The modularity working graph of `g`, for tests.
 #[cfg(test)]
-pub(crate) fn modularity_graph(g: &Graph, weight: EdgeWeight, directed: bool) -> WorkGraph {
-    from_graph(g, weight, directed, Objective::Modularity, &Control::new()).unwrap()
+pub(crate) fn modularity_graph(
+    g: &Graph,
+    weight: EdgeWeight,
+    directed: bool,
+) -> WorkGraph<'static> {
+    from_graph(g, weight, directed, Objective::Modularity, &Control::new())
+        .unwrap()
+        .into_owned()
 }
 
 #[cfg(test)]
@@ -637,6 +706,59 @@ mod tests {
             w.push(rng.random_range(1..5) as f64);
         }
         test_graph(&s, &t, Some(&w), n as usize, directed)
+    }
+
+    #[test]
+    fn loop_free_unit_graphs_are_read_in_place() {
+        use rand::Rng as _;
+        let mut rng = crate::rng::stream(4, 0);
+        let mut pairs = std::collections::BTreeSet::new();
+        while pairs.len() < 2000 {
+            let (u, v) = (rng.random_range(0..300u32), rng.random_range(0..300u32));
+            if u != v {
+                pairs.insert((u.min(v), u.max(v)));
+            }
+        }
+        let (s, t): (Vec<u32>, Vec<u32>) = pairs.into_iter().unzip();
+        let ctl = Control::new();
+        let g = test_graph(&s, &t, None, 300, false);
+        for (weight, objective) in [
+            (EdgeWeight::Unit, Objective::Modularity),
+            (EdgeWeight::Summed, Objective::Modularity),
+            (EdgeWeight::Unit, Objective::Cpm),
+        ] {
+            let view = from_graph(&g, weight, false, objective, &ctl).unwrap();
+            assert!(matches!(view.targets, Cow::Borrowed(_)));
+            assert!(matches!(view.offsets, Cow::Borrowed(_)));
+            // The same graph as the rows copied.
+            let w = g.edge_weights(weight).unwrap();
+            assert_eq!(view, built(&g, w, false, objective, &ctl).unwrap());
+            // Its total weight, read off the slot count, is what summing the rows gives.
+            let summed = WorkGraph {
+                unit: false,
+                weights: vec![1.0; view.targets.len()],
+                ..view.clone()
+            };
+            assert_eq!(view.total_weight(), summed.total_weight());
+            assert_eq!(view.total_weight(), s.len() as f64);
+        }
+        // Weights other than 1, a self-loop, or a direction: the rows are built.
+        let twos = vec![2.0; s.len()];
+        let weighted = test_graph(&s, &t, Some(&twos), 300, false);
+        let (mut sl, mut tl) = (s.clone(), t.clone());
+        sl.push(7);
+        tl.push(7);
+        let looped = test_graph(&sl, &tl, None, 300, false);
+        let directed = test_graph(&s, &t, None, 300, true);
+        for (g, weight, dir) in [
+            (&weighted, EdgeWeight::Summed, false),
+            (&looped, EdgeWeight::Unit, false),
+            (&directed, EdgeWeight::Unit, true),
+            (&directed, EdgeWeight::Unit, false),
+        ] {
+            let wg = from_graph(g, weight, dir, Objective::Modularity, &ctl).unwrap();
+            assert!(matches!(wg.targets, Cow::Owned(_)));
+        }
     }
 
     #[test]
