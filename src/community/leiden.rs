@@ -14,6 +14,7 @@ use crate::error::{CoreError, CoreResult};
 use crate::graph::Graph;
 use crate::rng::{Rng, stream};
 use rand::Rng as _;
+use rayon::prelude::*;
 
 /// Default randomness of the refinement (the paper's `theta`).
 pub const DEFAULT_THETA: f64 = 0.01;
@@ -270,9 +271,11 @@ pub(crate) fn run(
         }
     };
     if let Some(order) = &order {
-        for level in levels.iter_mut().chain(std::iter::once(&mut comm)) {
-            *level = in_given_order(level, order);
-        }
+        // A few scattered passes over all nodes per level: one level per task.
+        levels
+            .par_iter_mut()
+            .chain(rayon::iter::once(&mut comm))
+            .for_each(|level| *level = in_given_order(level, order));
     }
     if levels.last() != Some(&comm) {
         levels.push(comm.clone());
