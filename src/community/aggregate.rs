@@ -542,17 +542,24 @@ pub(crate) fn aggregate(g: &WorkGraph<'_>, comm: &[u32], k: usize) -> WorkGraph<
                     }
                     s += buf[c] * 0.5;
                     buf[c] = 0.0;
+                    // Branch-free again: every entry is written, and the end moves past it
+                    // only on its community's first occurrence (a repeat finds `buf` cleared),
+                    // which a branch would mispredict about every other entry.
                     let before = rows.0.len();
+                    rows.0.resize(before + touched.len(), 0);
+                    rows.1.resize(before + touched.len(), 0.0);
+                    let mut end = before;
                     for &d in touched.iter() {
                         let x = buf[d as usize];
-                        if x != 0.0 {
-                            rows.0.push(d);
-                            rows.1.push(x);
-                            buf[d as usize] = 0.0;
-                        }
+                        rows.0[end] = d;
+                        rows.1[end] = x;
+                        buf[d as usize] = 0.0;
+                        end += usize::from(x != 0.0);
                     }
+                    rows.0.truncate(end);
+                    rows.1.truncate(end);
                     touched.clear();
-                    rows.2.push(rows.0.len() - before);
+                    rows.2.push(end - before);
                     rows.3.push([s, a, b]);
                 }
                 rows
