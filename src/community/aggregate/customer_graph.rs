@@ -22,10 +22,8 @@ pub(crate) fn from_graph<'g>(
     ctl: &Control,
 ) -> CoreResult<WorkGraph<'g>> {
     let w = g.edge_weights(weight)?;
-    if w.is_none_or(|w| w.par_iter().all(|&x| x == 1.0)) {
-        if let Some(view) = unit_view(g, objective) {
-            return Ok(view);
-        }
+    if let Some(view) = unit_view(g, w, objective) {
+        return Ok(view);
     }
     // Modularity does not depend on the weights' scale but squares their sums: extreme scales
     // are brought near 1 by an exact power of two. CPM compares weights with the resolution,
@@ -85,11 +83,13 @@ pub(super) fn built(
     Ok(wg)
 }
 
-/// The working graph of `g` with every edge weight 1, reading its adjacency in place when it is
-/// undirected and has no self-loop: the rows are then exactly the graph's own, and copying them
-/// would cost a twentieth of a whole Leiden run. `None` for any other graph.
-fn unit_view(g: &Graph, objective: Objective) -> Option<WorkGraph<'_>> {
-    if g.is_directed() || g.n_self_loops() > 0 {
+/// The working graph of `g` with row weights `w` (`None`: all 1), read in place when every
+/// weight is 1 and `g` is undirected without a self-loop: the rows are then exactly the graph's
+/// own, and copying them would cost a twentieth of a whole Leiden run. `None` otherwise.
+fn unit_view<'g>(g: &'g Graph, w: Option<&[f64]>, objective: Objective) -> Option<WorkGraph<'g>> {
+    // The structure first: it costs nothing, where the weights take a pass.
+    let one = |w: &[f64]| w.par_iter().all(|&x| x == 1.0);
+    if g.is_directed() || g.n_self_loops() > 0 || !w.is_none_or(one) {
         return None;
     }
     let offsets = g.offsets();
