@@ -5,11 +5,13 @@
 //!   the interpreter: alone ([`solo`]) unless the caller asked for `n_threads` > 1, then on the
 //!   cached pool of that size. It takes milliseconds at most, so a Ctrl-C pressed meanwhile is
 //!   raised as soon as it returns, and it pays no thread start or hand-over;
-//! - a larger job runs on a worker thread while the calling thread waits detached, waking every
-//!   50 ms to check for Ctrl-C (which cancels the job) and to report progress.
+//! - a larger job is handed by a helper thread to a thread of the rayon pool, while the calling
+//!   thread waits detached, waking every 50 ms to check for Ctrl-C (which cancels the job) and to
+//!   report progress.
 //!
 //! On both paths the job runs inside [`with_threads`] (an explicit `n_threads` uses a cached pool
-//! of exactly that many threads) and a panic becomes `InternalError`.
+//! of exactly that many threads; the large path runs on a pool thread either way) and a panic
+//! becomes `InternalError`.
 
 use super::errors;
 use crate::control::Control;
