@@ -217,9 +217,8 @@ mod tests {
         // Run from a thread outside every pool, as the bindings' helper thread is: the job
         // itself must move onto a pool thread, with or without an explicit count.
         let on_pool = std::thread::spawn(|| {
-            [None, Some(2)].map(|n| {
-                with_threads(n, || Ok(rayon::current_thread_index().is_some())).unwrap()
-            })
+            [None, Some(2)]
+                .map(|n| with_threads(n, || Ok(rayon::current_thread_index().is_some())).unwrap())
         })
         .join()
         .unwrap();
